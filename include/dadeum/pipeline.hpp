@@ -1,0 +1,48 @@
+// The streaming pass: read (serial, in order) -> parse + stages (parallel) -> sink (serial,
+// in order). The only place that knows about threads.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "dadeum/reader.hpp"
+#include "dadeum/status.hpp"
+
+namespace dadeum {
+
+struct PipelineOptions {
+  size_t threads = 0;           //!< 0: all cores
+  size_t tokens_per_thread = 4; //!< batches in flight per thread; bounds memory
+};
+
+//! Record counts of one run. The identity read == kept + dropped + rejected always holds.
+struct Counts {
+  uint64_t read = 0;
+  uint64_t kept = 0;
+  uint64_t dropped = 0;
+  uint64_t rejected = 0;
+  bool balanced() const { return read == kept + dropped + rejected; }
+};
+
+//! Runs under `threads` worker threads (0 = all cores).
+class ThreadLimit {
+ public:
+  explicit ThreadLimit(size_t threads);
+  ~ThreadLimit();
+  static size_t resolve(size_t threads);  //!< 0 -> hardware concurrency
+
+ private:
+  struct Impl;
+  Impl* impl_;
+};
+
+using BatchStage = std::function<void(Batch&)>;    //!< runs in parallel on whole batches
+using BatchSink = std::function<Status(Batch&)>;   //!< runs serially, in input order
+
+//! Streams every record of `reader` through parse, then `stage` (may be empty), then `sink`.
+//! A sink error stops the run and is returned. `counts` is filled from the records' verdicts
+//! as the sink saw them.
+Status run_stream(InputReader& reader, const PipelineOptions& options, const BatchStage& stage,
+                  const BatchSink& sink, Counts& counts);
+
+}  // namespace dadeum

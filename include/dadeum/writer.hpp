@@ -1,0 +1,60 @@
+// Writing records back as JSON lines, converting schemas, and writing files safely.
+#pragma once
+
+#include <cstdio>
+#include <string>
+#include <string_view>
+
+#include "dadeum/example.hpp"
+#include "dadeum/reader.hpp"
+#include "dadeum/status.hpp"
+
+namespace dadeum {
+
+//! Appends `text` as a JSON string literal (quotes included). Escapes `"`, `\` and control
+//! characters; everything else, Korean and emoji included, is written as UTF-8.
+void append_json_string(std::string& out, std::string_view text);
+
+//! Appends the record as one JSON line ending in '\n'. With `to` equal to the record's own
+//! schema (or kAuto) a record no stage changed is written from its original bytes; changed
+//! texts are re-escaped in place, so keys and key order stay. Another `to` rebuilds the
+//! record in that schema, unknown members kept in order. Returns false, with `error` set,
+//! when the conversion cannot be exact (the caller rejects the record).
+bool append_example(std::string& out, const Example& example, Schema to, std::string& error);
+
+//! One line of rejects.jsonl: source, line, byte_offset, stage, code, message and the raw
+//! record (`raw`, or `raw_b64` when it is not valid UTF-8).
+void append_reject_line(std::string& out, const Example& example, std::string_view source);
+
+//! The `dadeum: FILE:LINE: message` text (without "dadeum: " and newline).
+std::string describe_problem(const Example& example, std::string_view source);
+
+//! A file written under a temporary name and renamed over `path` by commit(); destroyed
+//! uncommitted, the temporary is removed. Path "-" writes to stdout directly.
+class AtomicFile {
+ public:
+  static Result<AtomicFile> create(const std::string& path);
+  AtomicFile(AtomicFile&& other) noexcept;
+  AtomicFile& operator=(AtomicFile&& other) noexcept;
+  ~AtomicFile();
+
+  Status write(std::string_view bytes);
+  Status commit();
+  const std::string& path() const { return path_; }
+  uint64_t bytes_written() const { return bytes_; }
+
+ private:
+  AtomicFile() = default;
+  void discard();
+
+  std::string path_;
+  std::string temp_path_;
+  std::FILE* file_ = nullptr;
+  bool is_stdout_ = false;
+  uint64_t bytes_ = 0;
+};
+
+//! An error when `output` names the same file as one of `inputs` (inputs are never written).
+Status check_not_an_input(const std::string& output, const std::vector<std::string>& inputs);
+
+}  // namespace dadeum

@@ -1,0 +1,257 @@
+// JSON text out: string escaping, records in their own schema (patched in place) or
+// converted to another, and reject lines.
+#include <simdjson.h>
+
+#include <algorithm>
+#include <array>
+
+#include "dadeum/writer.hpp"
+
+namespace dadeum {
+namespace {
+
+constexpr std::array<bool, 256> make_escape_table() {
+  std::array<bool, 256> table{};
+  for (int c = 0; c < 0x20; ++c) table[c] = true;
+  table['"'] = true;
+  table['\\'] = true;
+  return table;
+}
+constexpr std::array<bool, 256> kNeedsEscape = make_escape_table();
+
+void append_escaped_char(std::string& out, unsigned char c) {
+  switch (c) {
+    case '"': out += "\\\""; return;
+    case '\\': out += "\\\\"; return;
+    case '\n': out += "\\n"; return;
+    case '\r': out += "\\r"; return;
+    case '\t': out += "\\t"; return;
+    case '\b': out += "\\b"; return;
+    case '\f': out += "\\f"; return;
+    default: {
+      constexpr char kHex[] = "0123456789abcdef";
+      out += "\\u00";
+      out += kHex[c >> 4];
+      out += kHex[c & 0xf];
+    }
+  }
+}
+
+std::string_view slice(std::string_view raw, Span span) { return raw.substr(span.begin, span.end - span.begin); }
+
+// Writes the record in its own schema: original bytes, with changed texts re-escaped.
+void append_patched(std::string& out, const Example& example) {
+  std::vector<const Turn*> changed;
+  for (const Turn& turn : example.turns) {
+    if (turn.changed && !turn.token.empty()) changed.push_back(&turn);
+  }
+  std::sort(changed.begin(), changed.end(), [](const Turn* a, const Turn* b) { return a->token.begin < b->token.begin; });
+  size_t pos = 0;
+  for (const Turn* turn : changed) {
+    out.append(example.raw.substr(pos, turn->token.begin - pos));
+    append_json_string(out, turn->text);
+    pos = turn->token.end;
+  }
+  out.append(example.raw.substr(pos));
+  out += '\n';
+}
+
+// The record's texts as a neutral dialogue: system, then user/assistant turns. Alpaca's
+// instruction and input form one user turn, separated by a blank line (the Alpaca template).
+struct Dialogue {
+  std::vector<std::pair<Role, std::string>> turns;
+};
+
+bool to_dialogue(const Example& example, Dialogue& dialogue, std::string& error) {
+  std::string user;
+  bool have_instruction = false;
+  for (const Turn& turn : example.turns) {
+    switch (turn.slot) {
+      case Slot::kInstruction:
+        if (have_instruction) {
+          error = "the record has more than one instruction text";
+          return false;
+        }
+        have_instruction = true;
+        user = turn.text;
+        break;
+      case Slot::kInput:
+        if (!turn.text.empty()) user += (user.empty() ? "" : "\n\n") + turn.text;
+        break;
+      case Slot::kOutput:
+        dialogue.turns.emplace_back(Role::kUser, user);
+        dialogue.turns.emplace_back(Role::kAssistant, turn.text);
+        user.clear();
+        break;
+      default:
+        dialogue.turns.emplace_back(turn.role, turn.text);
+    }
+  }
+  return true;
+}
+
+void append_members_around(std::string& out, const Example& example, const std::string& fields) {
+  out += '{';
+  bool first = true;
+  bool placed = false;
+  auto separator = [&] {
+    if (!first) out += ',';
+    first = false;
+  };
+  for (const Member& member : example.members) {
+    if (member.known) {
+      if (!placed) {
+        separator();
+        out += fields;
+        placed = true;
+      }
+      continue;
+    }
+    separator();
+    out.append(slice(example.raw, member.key));
+    out += ':';
+    out.append(slice(example.raw, member.value));
+  }
+  if (!placed) {
+    separator();
+    out += fields;
+  }
+  out += "}\n";
+}
+
+void append_field(std::string& fields, std::string_view key, std::string_view text) {
+  if (!fields.empty()) fields += ',';
+  append_json_string(fields, key);
+  fields += ':';
+  append_json_string(fields, text);
+}
+
+bool build_fields(const Dialogue& dialogue, Schema to, std::string& fields, std::string& error) {
+  std::string system;
+  std::vector<std::pair<Role, std::string>> rest;
+  for (const auto& [role, text] : dialogue.turns) {
+    if (role == Role::kSystem && rest.empty()) {
+      system += (system.empty() ? "" : "\n\n") + text;
+    } else {
+      rest.emplace_back(role, text);
+    }
+  }
+  if (to == Schema::kAlpaca || to == Schema::kPromptCompletion) {
+    if (rest.size() != 2 || rest[0].first != Role::kUser || rest[1].first != Role::kAssistant) {
+      error = "a dialogue of " + std::to_string(rest.size()) + " turns cannot be one " +
+              std::string(schema_name(to)) + " record without guessing";
+      return false;
+    }
+    if (!system.empty()) append_field(fields, "system", system);
+    append_field(fields, to == Schema::kAlpaca ? "instruction" : "prompt", rest[0].second);
+    if (to == Schema::kAlpaca) append_field(fields, "input", "");
+    append_field(fields, to == Schema::kAlpaca ? "output" : "completion", rest[1].second);
+    return true;
+  }
+  bool sharegpt = to == Schema::kShareGpt;
+  fields += sharegpt ? "\"conversations\":[" : "\"messages\":[";
+  bool first = true;
+  auto add_turn = [&](Role role, const std::string& text) {
+    if (!first) fields += ',';
+    first = false;
+    std::string_view name = role_name(role);
+    if (sharegpt) name = role == Role::kUser ? "human" : role == Role::kAssistant ? "gpt" : name;
+    fields += sharegpt ? "{\"from\":" : "{\"role\":";
+    append_json_string(fields, name);
+    fields += sharegpt ? ",\"value\":" : ",\"content\":";
+    append_json_string(fields, text);
+    fields += '}';
+  };
+  if (!system.empty()) add_turn(Role::kSystem, system);
+  for (const auto& [role, text] : rest) add_turn(role, text);
+  fields += ']';
+  return true;
+}
+
+void append_base64(std::string& out, std::string_view bytes) {
+  constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  size_t idx = 0;
+  for (; idx + 2 < bytes.size(); idx += 3) {
+    uint32_t n = (uint8_t(bytes[idx]) << 16) | (uint8_t(bytes[idx + 1]) << 8) | uint8_t(bytes[idx + 2]);
+    out += kAlphabet[n >> 18];
+    out += kAlphabet[(n >> 12) & 63];
+    out += kAlphabet[(n >> 6) & 63];
+    out += kAlphabet[n & 63];
+  }
+  size_t left = bytes.size() - idx;
+  if (left > 0) {
+    uint32_t n = uint8_t(bytes[idx]) << 16;
+    if (left == 2) n |= uint8_t(bytes[idx + 1]) << 8;
+    out += kAlphabet[n >> 18];
+    out += kAlphabet[(n >> 12) & 63];
+    out += left == 2 ? kAlphabet[(n >> 6) & 63] : '=';
+    out += '=';
+  }
+}
+
+}  // namespace
+
+void append_json_string(std::string& out, std::string_view text) {
+  out += '"';
+  size_t start = 0;
+  for (size_t idx = 0; idx < text.size(); ++idx) {
+    unsigned char c = static_cast<unsigned char>(text[idx]);
+    if (!kNeedsEscape[c]) continue;
+    out.append(text.data() + start, idx - start);
+    append_escaped_char(out, c);
+    start = idx + 1;
+  }
+  out.append(text.data() + start, text.size() - start);
+  out += '"';
+}
+
+bool append_example(std::string& out, const Example& example, Schema to, std::string& error) {
+  if (to == Schema::kAuto || to == example.schema) {
+    if (example.changed()) {
+      append_patched(out, example);
+    } else {
+      out.append(example.raw);
+      out += '\n';
+    }
+    return true;
+  }
+  if (example.turn_extras) {
+    error = "turns carry fields besides role and content, which conversion would lose";
+    return false;
+  }
+  Dialogue dialogue;
+  if (!to_dialogue(example, dialogue, error)) return false;
+  std::string fields;
+  if (!build_fields(dialogue, to, fields, error)) return false;
+  append_members_around(out, example, fields);
+  return true;
+}
+
+void append_reject_line(std::string& out, const Example& example, std::string_view source) {
+  out += "{\"source\":";
+  append_json_string(out, source);
+  out += ",\"line\":" + std::to_string(example.where.line);
+  out += ",\"byte_offset\":" + std::to_string(example.where.byte_offset);
+  out += ",\"stage\":";
+  append_json_string(out, example.outcome.stage);
+  out += ",\"code\":";
+  append_json_string(out, example.outcome.code);
+  out += ",\"message\":";
+  append_json_string(out, example.outcome.message);
+  if (simdjson::validate_utf8(example.raw.data(), example.raw.size())) {
+    out += ",\"raw\":";
+    append_json_string(out, example.raw);
+  } else {
+    out += ",\"raw_b64\":\"";
+    append_base64(out, example.raw);
+    out += '"';
+  }
+  out += "}\n";
+}
+
+std::string describe_problem(const Example& example, std::string_view source) {
+  return std::string(source) + ":" + std::to_string(example.where.line) + ": " + example.outcome.message +
+         " [" + example.outcome.code + "]";
+}
+
+}  // namespace dadeum

@@ -1,0 +1,468 @@
+// Parsing and validating one record: simdjson checks the JSON (UTF-8 included), the schema
+// adapter maps the fields to turns, and json_spans remembers where each text sits in the
+// line so that the writer can patch it. Every problem becomes a reject with a code.
+#include <simdjson.h>
+#include <tbb/enumerable_thread_specific.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cstring>
+
+#include "dadeum/reader.hpp"
+#include "detail/json_spans.hpp"
+#include "detail/schema_detect.hpp"
+
+namespace dadeum {
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+constexpr std::string_view kStage = "parse";
+
+std::string_view type_name(element_type type) {
+  switch (type) {
+    case element_type::ARRAY: return "an array";
+    case element_type::OBJECT: return "an object";
+    case element_type::INT64:
+    case element_type::UINT64:
+    case element_type::DOUBLE: return "a number";
+    case element_type::STRING: return "a string";
+    case element_type::BOOL: return "a boolean";
+    case element_type::NULL_VALUE: return "null";
+  }
+  return "a value";
+}
+
+// By value: ranging over value_unsafe() of a temporary result would dangle.
+simdjson::dom::object as_object(element value) {
+  simdjson::dom::object object;
+  auto error = value.get_object().get(object);
+  (void)error;
+  return object;
+}
+simdjson::dom::array as_array(element value) {
+  simdjson::dom::array array;
+  auto error = value.get_array().get(array);
+  (void)error;
+  return array;
+}
+
+std::string join_path(const std::vector<std::string>& path) {
+  std::string out;
+  for (const std::string& key : path) {
+    if (!out.empty()) out += '.';
+    out += key;
+  }
+  return out;
+}
+
+// A value found at a path: the DOM element and where its text is.
+struct Located {
+  bool found = false;
+  element value;
+  Span span;
+  int top_member = -1;  //!< index of the top-level member when the path has one key
+};
+
+class RecordAdapter {
+ public:
+  RecordAdapter(Example& example, const std::vector<FieldMapping>& map)
+      : ex_(example), map_(map) {}
+
+  // Returns false when the record was rejected.
+  bool load(element root) {
+    root_ = root;
+    Span whole = detail::root_span(ex_.raw);
+    spans_ = detail::object_members(ex_.raw, whole);
+    simdjson::dom::object object = as_object(root);
+    size_t idx = 0;
+    for (auto field : object) {
+      if (idx >= spans_.size()) break;
+      for (size_t other = 0; other < keys_.size(); ++other) {
+        if (keys_[other] == field.key) {
+          return fail("duplicate_field", "field '" + std::string(field.key) + "' appears twice");
+        }
+      }
+      keys_.push_back(field.key);
+      values_.push_back(field.value);
+      ex_.members.push_back({spans_[idx].key, spans_[idx].value, false});
+      ++idx;
+    }
+    if (keys_.size() != spans_.size()) return fail("invalid_json", "could not index the record's fields");
+    return true;
+  }
+
+  std::vector<std::string_view> keys() const { return keys_; }
+
+  bool adapt(Schema schema) {
+    ex_.schema = schema;
+    read_id();
+    switch (schema) {
+      case Schema::kAlpaca:
+        return text_field("instruction", Slot::kInstruction, Role::kUser, true) &&
+               text_field("input", Slot::kInput, Role::kUser, false) &&
+               text_field("system", Slot::kSystem, Role::kSystem, false) &&
+               text_field("output", Slot::kOutput, Role::kAssistant, true) && order_alpaca();
+      case Schema::kPromptCompletion:
+        return text_field("system", Slot::kSystem, Role::kSystem, false) &&
+               text_field("prompt", Slot::kPrompt, Role::kUser, true) &&
+               text_field("completion", Slot::kCompletion, Role::kAssistant, true);
+      case Schema::kMessages:
+        return dialogue("messages", false);
+      case Schema::kShareGpt:
+        return dialogue("conversations", true);
+      case Schema::kAuto:
+        break;
+    }
+    return fail("missing_field",
+                "no known schema: expected instruction/output, conversations, messages or "
+                "prompt/completion fields (use --schema or --map)");
+  }
+
+ private:
+  bool fail(std::string code, std::string message) {
+    ex_.reject(std::string(kStage), std::move(code), std::move(message));
+    return false;
+  }
+
+  const FieldMapping* mapping(std::string_view target) const {
+    for (const FieldMapping& entry : map_) {
+      if (entry.target == target) return &entry;
+    }
+    return nullptr;
+  }
+
+  std::vector<std::string> path_for(std::string_view target) const {
+    if (const FieldMapping* entry = mapping(target)) return entry->path;
+    return {std::string(target)};
+  }
+
+  // With --map, the fields the user named are the required ones; without, the schema's.
+  bool is_required(std::string_view target, bool schema_requires) const {
+    if (map_.empty()) return schema_requires;
+    return mapping(target) != nullptr;
+  }
+
+  Located locate(const std::vector<std::string>& path) const {
+    Located at;
+    for (size_t idx = 0; idx < keys_.size(); ++idx) {
+      if (keys_[idx] == path[0]) {
+        at = {true, values_[idx], spans_[idx].value, static_cast<int>(idx)};
+        break;
+      }
+    }
+    for (size_t depth = 1; at.found && depth < path.size(); ++depth) {
+      at.top_member = -1;
+      at.found = false;
+      const std::string& key = path[depth];
+      if (at.value.is_object()) {
+        auto spans = detail::object_members(ex_.raw, at.span);
+        size_t idx = 0;
+        for (auto field : as_object(at.value)) {
+          if (idx < spans.size() && field.key == key) {
+            at = {true, field.value, spans[idx].value, -1};
+            break;
+          }
+          ++idx;
+        }
+      } else if (at.value.is_array()) {
+        size_t index = 0;
+        auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), index);
+        if (ec != std::errc() || end != key.data() + key.size()) return at;
+        auto spans = detail::array_elements(ex_.raw, at.span);
+        simdjson::dom::array array = as_array(at.value);
+        if (index < spans.size()) at = {true, array.at(index).value_unsafe(), spans[index], -1};
+      }
+    }
+    return at;
+  }
+
+  void mark_known(const Located& at) {
+    if (at.top_member >= 0) ex_.members[static_cast<size_t>(at.top_member)].known = true;
+  }
+
+  void read_id() {
+    Located at = locate(path_for("id"));
+    if (!at.found) return;
+    if (at.value.is_string()) {
+      ex_.id = std::string(at.value.get_string().value_unsafe());
+    } else if (at.value.is_number()) {
+      ex_.id = std::string(ex_.raw.substr(at.span.begin, at.span.end - at.span.begin));
+    }
+  }
+
+  Turn make_turn(Role role, Slot slot, element value, Span span) const {
+    Turn turn;
+    turn.role = role;
+    turn.slot = slot;
+    turn.text = std::string(value.get_string().value_unsafe());
+    turn.token = span;
+    return turn;
+  }
+
+  // Reads a text field: a string (or, when mapped, an array of strings: one turn each).
+  bool text_field(std::string_view target, Slot slot, Role role, bool schema_requires) {
+    std::vector<std::string> path = path_for(target);
+    bool required = is_required(target, schema_requires);
+    Located at = locate(path);
+    std::string name = join_path(path);
+    if (!at.found) {
+      if (required) return fail("missing_field", "missing field '" + name + "'");
+      return true;
+    }
+    mark_known(at);
+    if (at.value.is_null() && !required) return true;
+    if (at.value.is_string()) {
+      if (required && at.value.get_string().value_unsafe().empty()) {
+        return fail("empty_text", "field '" + name + "' is empty");
+      }
+      ex_.turns.push_back(make_turn(role, slot, at.value, at.span));
+      return true;
+    }
+    if (at.value.is_array() && mapping(target) != nullptr) {
+      auto spans = detail::array_elements(ex_.raw, at.span);
+      size_t idx = 0;
+      for (element item : as_array(at.value)) {
+        if (!item.is_string()) {
+          return fail("wrong_type", "field '" + name + "[" + std::to_string(idx) + "]' is " +
+                                        std::string(type_name(item.type())) + ", expected a string");
+        }
+        ex_.turns.push_back(make_turn(role, slot, item, spans[idx]));
+        ++idx;
+      }
+      if (idx == 0 && required) return fail("empty_text", "field '" + name + "' is an empty array");
+      return true;
+    }
+    return fail("wrong_type", "field '" + name + "' is " + std::string(type_name(at.value.type())) +
+                                  ", expected a string");
+  }
+
+  // The alpaca turns in prompt order: system, instruction, input, output.
+  bool order_alpaca() {
+    std::stable_sort(ex_.turns.begin(), ex_.turns.end(), [](const Turn& a, const Turn& b) {
+      auto rank = [](Slot slot) {
+        switch (slot) {
+          case Slot::kSystem: return 0;
+          case Slot::kInstruction: return 1;
+          case Slot::kInput: return 2;
+          default: return 3;
+        }
+      };
+      return rank(a.slot) < rank(b.slot);
+    });
+    return true;
+  }
+
+  static std::optional<Role> role_from_name(std::string_view name, bool sharegpt) {
+    if (name == "system") return Role::kSystem;
+    if (name == "user" || (sharegpt && name == "human")) return Role::kUser;
+    if (name == "assistant" || (sharegpt && (name == "gpt" || name == "chatgpt" || name == "bard")))
+      return Role::kAssistant;
+    if (name == "tool" || (sharegpt && (name == "function" || name == "observation"))) return Role::kTool;
+    return std::nullopt;
+  }
+
+  bool dialogue(std::string_view target, bool sharegpt) {
+    std::vector<std::string> path = path_for(target);
+    std::string name = join_path(path);
+    Located at = locate(path);
+    if (!at.found) return fail("missing_field", "missing field '" + name + "'");
+    mark_known(at);
+    if (!at.value.is_array()) {
+      return fail("wrong_type", "field '" + name + "' is " + std::string(type_name(at.value.type())) +
+                                    ", expected an array of turns");
+    }
+    auto spans = detail::array_elements(ex_.raw, at.span);
+    size_t idx = 0;
+    for (element item : as_array(at.value)) {
+      std::string where = name + "[" + std::to_string(idx) + "]";
+      if (!item.is_object()) {
+        return fail("wrong_type", where + " is " + std::string(type_name(item.type())) + ", expected an object");
+      }
+      if (!read_turn(item, spans[idx], where, sharegpt)) return false;
+      ++idx;
+    }
+    if (idx == 0) return fail("empty_text", "field '" + name + "' has no turns");
+    return check_role_order();
+  }
+
+  bool read_turn(element item, Span span, const std::string& where, bool sharegpt) {
+    auto members = detail::object_members(ex_.raw, span);
+    std::string_view role_key = sharegpt ? "from" : "role";
+    std::string_view text_key = sharegpt ? "value" : "content";
+    std::optional<element> role_value, text_value;
+    Span text_span;
+    bool has_tool_calls = false;
+    size_t idx = 0;
+    for (auto field : as_object(item)) {
+      std::string_view key = field.key;
+      if (key == role_key || (sharegpt && key == "role")) {
+        role_value = field.value;
+      } else if (key == text_key || (sharegpt && key == "content")) {
+        text_value = field.value;
+        text_span = members[idx].value;
+      } else {
+        ex_.turn_extras = true;
+        if (key == "tool_calls" || key == "function_call") has_tool_calls = true;
+      }
+      ++idx;
+    }
+    if (!role_value) return fail("missing_field", where + " has no '" + std::string(role_key) + "'");
+    if (!role_value->is_string()) return fail("wrong_type", where + "." + std::string(role_key) + " is not a string");
+    std::string_view role_text = role_value->get_string().value_unsafe();
+    std::optional<Role> role = role_from_name(role_text, sharegpt);
+    if (!role) return fail("unknown_role", where + " has unknown role '" + std::string(role_text) + "'");
+    if (!text_value) return fail("missing_field", where + " has no '" + std::string(text_key) + "'");
+    Turn turn;
+    turn.role = *role;
+    turn.slot = Slot::kMessage;
+    if (text_value->is_string()) {
+      turn.text = std::string(text_value->get_string().value_unsafe());
+      turn.token = text_span;
+      if (turn.text.empty() && !(has_tool_calls && *role == Role::kAssistant)) {
+        return fail("empty_text", where + "." + std::string(text_key) + " is empty");
+      }
+    } else if (!(text_value->is_null() && has_tool_calls)) {
+      return fail("wrong_type", where + "." + std::string(text_key) + " is " +
+                                    std::string(type_name(text_value->type())) + ", expected a string");
+    }
+    ex_.turns.push_back(std::move(turn));
+    return true;
+  }
+
+  // System turns first, then user and assistant alternating (tool results after an
+  // assistant turn), ending with an assistant answer.
+  bool check_role_order() {
+    bool started = false;
+    std::optional<Role> previous;
+    bool has_assistant = false;
+    for (size_t idx = 0; idx < ex_.turns.size(); ++idx) {
+      Role role = ex_.turns[idx].role;
+      std::string at = " (turn " + std::to_string(idx + 1) + ")";
+      if (role == Role::kSystem) {
+        if (started) return fail("role_order", "system turn after the dialogue started" + at);
+        continue;
+      }
+      if (!started && role != Role::kUser) return fail("role_order", "dialogue starts with " + std::string(role_name(role)) + at);
+      started = true;
+      if (previous && *previous == role && role != Role::kTool) {
+        return fail("role_order", "two " + std::string(role_name(role)) + " turns in a row" + at);
+      }
+      if (role == Role::kTool && previous != Role::kAssistant && previous != Role::kTool) {
+        return fail("role_order", "tool turn not after an assistant turn" + at);
+      }
+      if (role == Role::kAssistant) has_assistant = true;
+      previous = role;
+    }
+    if (!has_assistant) return fail("role_order", "no assistant turn");
+    if (previous != Role::kAssistant) return fail("role_order", "dialogue ends without an assistant answer");
+    return true;
+  }
+
+  Example& ex_;
+  const std::vector<FieldMapping>& map_;
+  element root_;
+  std::vector<detail::MemberSpan> spans_;
+  std::vector<std::string_view> keys_;
+  std::vector<element> values_;
+};
+
+// Checks that need no parser, then the parse. Returns false when rejected.
+bool parse_json(Example& ex, simdjson::dom::parser& parser, element& root) {
+  const void* nul = std::memchr(ex.raw.data(), '\0', ex.raw.size());
+  if (nul != nullptr) {
+    size_t column = static_cast<const char*>(nul) - ex.raw.data() + 1;
+    ex.reject(std::string(kStage), "nul_byte", "NUL byte at column " + std::to_string(column));
+    return false;
+  }
+  if (!simdjson::validate_utf8(ex.raw.data(), ex.raw.size())) {
+    ex.reject(std::string(kStage), "invalid_utf8", "not valid UTF-8");
+    return false;
+  }
+  auto result = parser.parse(ex.raw.data(), ex.raw.size(), false);
+  if (result.error() != simdjson::SUCCESS) {
+    ex.reject(std::string(kStage), "invalid_json",
+              std::string("not valid JSON: ") + simdjson::error_message(result.error()));
+    return false;
+  }
+  root = result.value_unsafe();
+  if (!root.is_object()) {
+    ex.reject(std::string(kStage), "not_object",
+              "record is " + std::string(type_name(root.type())) + ", expected an object");
+    return false;
+  }
+  return true;
+}
+
+void parse_one(Example& ex, Schema schema, const std::vector<FieldMapping>& map,
+               simdjson::dom::parser& parser) {
+  if (!ex.kept()) return;  // rejected while reading
+  element root;
+  if (!parse_json(ex, parser, root)) return;
+  RecordAdapter adapter(ex, map);
+  if (!adapter.load(root)) return;
+  if (schema == Schema::kAuto) schema = detail::detect_schema(adapter.keys(), map);
+  adapter.adapt(schema);
+}
+
+}  // namespace
+
+namespace detail {
+
+Schema detect_schema(const std::vector<std::string_view>& keys, const std::vector<FieldMapping>& map) {
+  auto has = [&](std::string_view name) {
+    for (const FieldMapping& entry : map) {
+      if (entry.target == name) return true;
+    }
+    return map.empty() && std::find(keys.begin(), keys.end(), name) != keys.end();
+  };
+  if (has("messages")) return Schema::kMessages;
+  if (has("conversations")) return Schema::kShareGpt;
+  if (has("instruction") || has("output") || has("input")) return Schema::kAlpaca;
+  if (has("prompt") || has("completion")) return Schema::kPromptCompletion;
+  return Schema::kAuto;
+}
+
+Schema detect_batch_schema(Batch& batch, const ReadOptions& options, size_t max_records) {
+  if (!options.map.empty()) return detect_schema({}, options.map);
+  simdjson::dom::parser parser;
+  size_t looked = 0;
+  for (const Example& record : batch.records) {
+    if (!record.kept()) continue;
+    if (++looked > max_records) break;
+    Example probe;
+    probe.raw = record.raw;
+    element root;
+    if (!parse_json(probe, parser, root)) continue;
+    std::vector<std::string_view> keys;
+    for (auto field : as_object(root)) keys.push_back(field.key);
+    Schema schema = detect_schema(keys, {});
+    if (schema != Schema::kAuto) return schema;
+  }
+  return Schema::kAuto;
+}
+
+}  // namespace detail
+
+struct RecordParser::Impl {
+  std::vector<FieldMapping> map;
+  tbb::enumerable_thread_specific<simdjson::dom::parser> parsers;
+};
+
+RecordParser::RecordParser(const ReadOptions& options) : impl_(std::make_unique<Impl>()) {
+  impl_->map = options.map;
+}
+
+RecordParser::~RecordParser() = default;
+
+void RecordParser::parse(Batch& batch) const {
+  simdjson::dom::parser& parser = impl_->parsers.local();
+  for (Example& record : batch.records) parse_one(record, batch.schema, impl_->map, parser);
+}
+
+void parse_batch_records(Batch& batch, Schema schema, const std::vector<FieldMapping>& map) {
+  simdjson::dom::parser parser;
+  for (Example& record : batch.records) parse_one(record, schema, map, parser);
+}
+
+}  // namespace dadeum

@@ -1,0 +1,88 @@
+// The streaming pass as a oneTBB pipeline over batches: read serially in input order, parse
+// and run the caller's stage in parallel, hand batches to the sink serially in input order.
+#include "dadeum/pipeline.hpp"
+
+#include <tbb/global_control.h>
+#include <tbb/info.h>
+#include <tbb/parallel_pipeline.h>
+
+#include <stdexcept>
+#include <thread>
+
+namespace dadeum {
+namespace {
+
+// Carries a Status out of a pipeline filter; TBB cancels the pipeline on any exception.
+struct StopPipeline {
+  Status status;
+};
+
+}  // namespace
+
+struct ThreadLimit::Impl {
+  tbb::global_control control;
+};
+
+size_t ThreadLimit::resolve(size_t threads) {
+  if (threads > 0) return threads;
+  int cores = tbb::info::default_concurrency();
+  return cores > 0 ? static_cast<size_t>(cores) : 1;
+}
+
+ThreadLimit::ThreadLimit(size_t threads)
+    : impl_(new Impl{tbb::global_control(tbb::global_control::max_allowed_parallelism, resolve(threads))}) {}
+
+ThreadLimit::~ThreadLimit() { delete impl_; }
+
+Status run_stream(InputReader& reader, const PipelineOptions& options, const BatchStage& stage,
+                  const BatchSink& sink, Counts& counts) {
+  size_t threads = ThreadLimit::resolve(options.threads);
+  ThreadLimit limit(threads);
+  RecordParser parser(reader.options());
+  size_t tokens = std::max<size_t>(2, threads * options.tokens_per_thread);
+
+  auto read = [&](tbb::flow_control& control) -> Batch* {
+    Result<std::unique_ptr<Batch>> next = reader.next();
+    if (!next.is_ok()) throw StopPipeline{next.status()};
+    if (!next.value()) {
+      control.stop();
+      return nullptr;
+    }
+    return next.value().release();
+  };
+  auto work = [&](Batch* batch) -> Batch* {
+    parser.parse(*batch);
+    if (stage) stage(*batch);
+    return batch;
+  };
+  auto finish = [&](Batch* batch) {
+    std::unique_ptr<Batch> owned(batch);
+    for (const Example& record : owned->records) {
+      ++counts.read;
+      switch (record.outcome.verdict) {
+        case Verdict::kKeep: ++counts.kept; break;
+        case Verdict::kDrop: ++counts.dropped; break;
+        case Verdict::kReject: ++counts.rejected; break;
+      }
+    }
+    Status status = sink(*owned);
+    if (!status.is_ok()) throw StopPipeline{std::move(status)};
+  };
+
+  try {
+    tbb::parallel_pipeline(
+        tokens,
+        tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order, read) &
+            tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, work) &
+            tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, finish));
+  } catch (StopPipeline& stop) {
+    return stop.status;
+  } catch (const std::bad_alloc&) {
+    return Status(StatusCode::kInternal, "out of memory");
+  } catch (const std::exception& error) {
+    return Status(StatusCode::kInternal, error.what());
+  }
+  return Status::ok();
+}
+
+}  // namespace dadeum

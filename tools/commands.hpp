@@ -1,0 +1,12 @@
+// One function per subcommand: it adds the subcommand to the app and, when run, stores the
+// exit code.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace dadeum::cli {
+
+void add_validate_command(CLI::App& app, int& exit_code);
+void add_convert_command(CLI::App& app, int& exit_code);
+
+}  // namespace dadeum::cli

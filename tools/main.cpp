@@ -1,0 +1,53 @@
+// dadeum: dispatch to the subcommands. Each cmd_*.cpp parses its flags and calls the library.
+#include <csignal>
+#include <iostream>
+
+#include "cli_common.hpp"
+#include "commands.hpp"
+
+#ifndef DADEUM_VERSION
+#define DADEUM_VERSION "unknown"
+#endif
+
+int main(int argc, char** argv) {
+  std::signal(SIGPIPE, SIG_IGN);  // a closed pipe becomes a write error, reported once
+  CLI::App app{"dadeum (다듬) — clean, deduplicate and split Korean instruction data"};
+  app.set_version_flag("--version", "dadeum " DADEUM_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough(false);
+  int exit_code = dadeum::cli::kExitOk;
+
+  CLI::App* help = app.add_subcommand("help", "Show the commands, or one command's help");
+  std::string help_topic;
+  help->add_option("command", help_topic, "Command to explain");
+
+  dadeum::cli::add_validate_command(app, exit_code);
+  dadeum::cli::add_convert_command(app, exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    app.exit(e, std::cerr, std::cerr);
+    return dadeum::cli::kExitUsage;
+  }
+  if (help->parsed()) {
+    if (help_topic.empty()) {
+      std::cout << app.help();
+      return 0;
+    }
+    try {
+      std::cout << app.get_subcommand(help_topic)->help();
+      return 0;
+    } catch (const CLI::OptionNotFound&) {
+      dadeum::cli::print_error("no command '" + help_topic + "'");
+      return dadeum::cli::kExitUsage;
+    }
+  }
+  return exit_code;
+}
