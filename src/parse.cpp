@@ -213,7 +213,8 @@ class RecordAdapter {
     mark_known(at);
     if (at.value.is_null() && !required) return true;
     if (at.value.is_string()) {
-      if (required && at.value.get_string().value_unsafe().empty()) {
+      bool may_be_empty = slot == Slot::kInput || slot == Slot::kSystem;  // "" means none
+      if (required && !may_be_empty && at.value.get_string().value_unsafe().empty()) {
         return fail("empty_text", "field '" + name + "' is empty");
       }
       ex_.turns.push_back(make_turn(role, slot, at.value, at.span));

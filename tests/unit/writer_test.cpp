@@ -1,7 +1,121 @@
+// Writing: exact escaping, untouched records byte-identical, patched texts, conversions.
 #include <gtest/gtest.h>
+
 #include "dadeum/writer.hpp"
-TEST(WriterSmoke, Escapes) {
-  std::string out;
-  dadeum::append_json_string(out, "a\"b\n");
-  EXPECT_EQ(out, R"("a\"b\n")");
+#include "json_equal.hpp"
+#include "test_util.hpp"
+
+namespace dadeum {
+namespace {
+
+std::string write(const Example& record, Schema to) {
+  std::string out, error;
+  EXPECT_TRUE(append_example(out, record, to, error)) << error;
+  return out;
 }
+
+TEST(JsonString, EscapesQuotesBackslashesAndControls) {
+  std::string out;
+  using namespace std::string_view_literals;
+  append_json_string(out, "따옴표\" 역슬래시\\ 줄\n탭\t벨\x07 널\0끝"sv);
+  EXPECT_EQ(out, "\"따옴표\\\" 역슬래시\\\\ 줄\\n탭\\t벨\\u0007 널\\u0000끝\"");
+  out.clear();
+  append_json_string(out, "이모지 👩‍👩‍👧 그대로");
+  EXPECT_EQ(out, "\"이모지 👩‍👩‍👧 그대로\"");
+}
+
+TEST(Writer, UntouchedRecordIsByteIdentical) {
+  std::string line = R"({"id": 1, "instruction" : "\uac00\ub098 \ud83d\ude00", "output":"x\ty", "extra": {"a": [1, 2.50]}})";
+  auto batch = parse_lines({line});
+  ASSERT_TRUE(batch->records[0].kept()) << batch->records[0].outcome.message;
+  EXPECT_EQ(write(batch->records[0], Schema::kAuto), line + "\n");
+  EXPECT_EQ(write(batch->records[0], Schema::kAlpaca), line + "\n");
+}
+
+TEST(Writer, ChangedTextIsPatchedInPlace) {
+  std::string line = R"({"id": 1, "instruction" : "before", "input": null, "output":"그대로", "z": true})";
+  auto batch = parse_lines({line});
+  Example& record = batch->records[0];
+  record.turns[0].text = "after \"quoted\"";
+  record.turns[0].changed = true;
+  EXPECT_EQ(write(record, Schema::kAuto),
+            R"({"id": 1, "instruction" : "after \"quoted\"", "input": null, "output":"그대로", "z": true})" "\n");
+}
+
+TEST(Writer, ConvertsAlpacaToMessagesKeepingOtherFieldsInPlace) {
+  auto batch = parse_lines({R"({"id":"a1","instruction":"번역하세요","input":"hello","output":"안녕","category":"번역"})"});
+  EXPECT_EQ(write(batch->records[0], Schema::kMessages),
+            R"({"id":"a1","messages":[{"role":"user","content":"번역하세요\n\nhello"},{"role":"assistant","content":"안녕"}],"category":"번역"})"
+            "\n");
+  EXPECT_EQ(write(batch->records[0], Schema::kShareGpt),
+            R"({"id":"a1","conversations":[{"from":"human","value":"번역하세요\n\nhello"},{"from":"gpt","value":"안녕"}],"category":"번역"})"
+            "\n");
+}
+
+TEST(Writer, ConvertsSingleTurnDialogueToAlpacaAndRefusesMultiTurn) {
+  auto batch = parse_lines({R"({"messages":[{"role":"system","content":"친절하게"},{"role":"user","content":"질문"},{"role":"assistant","content":"답"}]})",
+                            R"({"messages":[{"role":"user","content":"1"},{"role":"assistant","content":"2"},{"role":"user","content":"3"},{"role":"assistant","content":"4"}]})"});
+  EXPECT_EQ(write(batch->records[0], Schema::kAlpaca),
+            R"({"system":"친절하게","instruction":"질문","input":"","output":"답"})" "\n");
+  std::string out, error;
+  EXPECT_FALSE(append_example(out, batch->records[1], Schema::kAlpaca, error));
+  EXPECT_NE(error.find("4 turns"), std::string::npos);
+}
+
+TEST(Writer, RefusesToDropTurnFields) {
+  auto batch = parse_lines({R"({"messages":[{"role":"user","content":"q","name":"kim"},{"role":"assistant","content":"a"}]})"});
+  std::string out, error;
+  EXPECT_FALSE(append_example(out, batch->records[0], Schema::kShareGpt, error));
+  EXPECT_EQ(write(batch->records[0], Schema::kMessages).substr(0, 12), R"({"messages":)");
+}
+
+TEST(Writer, ConversionsRoundTripValues) {
+  std::string line = R"({"messages":[{"role":"user","content":"질문 \"인용\"\n둘째 줄"},{"role":"assistant","content":"답 😀"}],"source":"x"})";
+  auto batch = parse_lines({line});
+  std::string sharegpt = write(batch->records[0], Schema::kShareGpt);
+  sharegpt.pop_back();
+  auto back = parse_lines({sharegpt});
+  std::string messages = write(back->records[0], Schema::kMessages);
+  messages.pop_back();
+  std::string why;
+  EXPECT_TRUE(testing::same_json(messages, line, why)) << why << "\n" << messages;
+}
+
+TEST(Writer, RejectLineKeepsRawOrBase64) {
+  auto batch = parse_lines({"{\"instruction\":\"a\xff\"}", "{\"instruction\":\"빠짐\"}"});
+  std::string out;
+  append_reject_line(out, batch->records[0], "in.jsonl");
+  EXPECT_EQ(out, R"({"source":"in.jsonl","line":1,"byte_offset":0,"stage":"parse","code":"invalid_utf8","message":"not valid UTF-8","raw_b64":"eyJpbnN0cnVjdGlvbiI6ImH/In0="})" "\n");
+  out.clear();
+  append_reject_line(out, batch->records[1], "in.jsonl");
+  EXPECT_NE(out.find(R"("raw":"{\"instruction\":\"빠짐\"}")"), std::string::npos) << out;
+  EXPECT_EQ(describe_problem(batch->records[1], "in.jsonl"), "in.jsonl:2: missing field 'output' [missing_field]");
+}
+
+TEST(AtomicFile, AppearsOnlyOnCommit) {
+  testing::TempDir dir;
+  std::string path = dir.file("out.jsonl");
+  {
+    auto file = AtomicFile::create(path);
+    ASSERT_TRUE(file.is_ok());
+    ASSERT_TRUE(file.value().write("abc\n").is_ok());
+    EXPECT_FALSE(testing::exists(path));
+  }
+  EXPECT_FALSE(testing::exists(path));  // destroyed uncommitted: nothing under the final name
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
+  auto file = AtomicFile::create(path);
+  ASSERT_TRUE(file.value().write("abc\n").is_ok());
+  ASSERT_TRUE(file.value().commit().is_ok());
+  EXPECT_EQ(testing::read_file(path), "abc\n");
+}
+
+TEST(AtomicFile, RefusesToWriteAnInput) {
+  testing::TempDir dir;
+  testing::write_file(dir.file("in.jsonl"), "x\n");
+  EXPECT_FALSE(check_not_an_input(dir.file("in.jsonl"), {dir.file("in.jsonl")}).is_ok());
+  EXPECT_FALSE(check_not_an_input(dir.path().string() + "/./in.jsonl", {dir.file("in.jsonl")}).is_ok());
+  EXPECT_TRUE(check_not_an_input(dir.file("out.jsonl"), {dir.file("in.jsonl")}).is_ok());
+}
+
+}  // namespace
+}  // namespace dadeum
