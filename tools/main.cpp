@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     return dadeum::cli::kExitUsage;
   }
   if (help->parsed()) {
+    app.clear();  // otherwise CLI11 prints the help of the parsed 'help' subcommand
     if (help_topic.empty()) {
       std::cout << app.help();
       return 0;

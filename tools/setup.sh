@@ -8,7 +8,7 @@ packages=(
   libsimdjson-dev libtbb-dev libicu-dev libxxhash-dev
   libsentencepiece-dev sentencepiece
   libgtest-dev libgmock-dev libcli11-dev zlib1g-dev libzstd-dev libbenchmark-dev
-  python3 python3-numpy python3-xxhash zstd gzip
+  python3 python3-numpy python3-xxhash zstd gzip bc
 )
 
 missing=()
