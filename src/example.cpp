@@ -47,11 +47,11 @@ bool Example::changed() const {
 }
 
 void Example::reject(std::string stage, std::string code, std::string message) {
-  outcome = Outcome{Verdict::kReject, std::move(stage), std::move(code), std::move(message), {}};
+  outcome = Outcome{Verdict::kReject, std::move(stage), std::move(code), std::move(message), {}, 0};
 }
 
 void Example::drop(std::string stage, std::string code, std::string message) {
-  outcome = Outcome{Verdict::kDrop, std::move(stage), std::move(code), std::move(message), {}};
+  outcome = Outcome{Verdict::kDrop, std::move(stage), std::move(code), std::move(message), {}, 0};
 }
 
 }  // namespace dadeum

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstdio>
 
 #include "dadeum/writer.hpp"
 
@@ -246,6 +247,33 @@ void append_reject_line(std::string& out, const Example& example, std::string_vi
     append_base64(out, example.raw);
     out += '"';
   }
+  out += "}\n";
+}
+
+void append_dropped_line(std::string& out, const Example& example, std::string_view source) {
+  out += "{\"source\":";
+  append_json_string(out, source);
+  out += ",\"line\":" + std::to_string(example.where.line);
+  out += ",\"id\":";
+  append_json_string(out, example.id);
+  out += ",\"stage\":";
+  append_json_string(out, example.outcome.stage);
+  out += ",\"reason\":";
+  append_json_string(out, example.outcome.code);
+  out += ",\"message\":";
+  append_json_string(out, example.outcome.message);
+  if (!example.outcome.duplicate_of.empty()) {
+    out += ",\"duplicate_of\":";
+    append_json_string(out, example.outcome.duplicate_of);
+  }
+  if (example.outcome.similarity > 0) {
+    char similarity[16];
+    std::snprintf(similarity, sizeof similarity, "%.3f", example.outcome.similarity);
+    out += ",\"similarity\":";
+    out += similarity;
+  }
+  out += ",\"record\":";
+  out.append(example.raw);
   out += "}\n";
 }
 

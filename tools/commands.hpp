@@ -8,5 +8,7 @@ namespace dadeum::cli {
 
 void add_validate_command(CLI::App& app, int& exit_code);
 void add_convert_command(CLI::App& app, int& exit_code);
+void add_normalize_command(CLI::App& app, int& exit_code);
+void add_dedup_command(CLI::App& app, int& exit_code);
 
 }  // namespace dadeum::cli

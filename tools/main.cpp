@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
 
   dadeum::cli::add_validate_command(app, exit_code);
   dadeum::cli::add_convert_command(app, exit_code);
+  dadeum::cli::add_normalize_command(app, exit_code);
+  dadeum::cli::add_dedup_command(app, exit_code);
 
   try {
     app.parse(argc, argv);

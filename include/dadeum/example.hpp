@@ -51,7 +51,8 @@ struct Outcome {
   std::string stage;    //!< "read", "parse", "validate", "convert", "filter", "dedup", ...
   std::string code;     //!< e.g. "invalid_json", "missing_field"
   std::string message;  //!< one line, for humans
-  std::string duplicate_of;  //!< for dedup drops: id of the record kept instead
+  std::string duplicate_of;  //!< for dedup drops: id (or file:line) of the record kept instead
+  float similarity = 0;      //!< for dedup drops: verified Jaccard (1 for exact)
 };
 
 //! Where a record came from.

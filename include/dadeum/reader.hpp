@@ -50,7 +50,9 @@ struct Batch {
   std::string buffer;        //!< the records' bytes (+ parser padding)
   std::vector<Example> records;
   std::string output;        //!< free for stages: formatted output of this batch
-  std::string side_output;   //!< free for stages: e.g. reject lines
+  std::string side_output;   //!< free for stages: e.g. dropped lines
+  std::shared_ptr<void> stage_counts;  //!< free for stages: per-batch counts the sink merges
+  std::shared_ptr<void> stage_keys;    //!< used by the dedup passes
 
   Batch() = default;
   Batch(const Batch&) = delete;
@@ -73,6 +75,8 @@ class InputReader {
 
   const std::vector<InputInfo>& inputs() const { return infos_; }
   const ReadOptions& options() const { return options_; }
+  //! Names an input in messages (e.g. "<stdin>" for a spilled copy of stdin).
+  void set_display_name(size_t index, std::string name) { infos_[index].display = std::move(name); }
   uint64_t blank_lines() const { return blank_lines_; }
 
  private:

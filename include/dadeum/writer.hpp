@@ -26,6 +26,10 @@ bool append_example(std::string& out, const Example& example, Schema to, std::st
 //! record (`raw`, or `raw_b64` when it is not valid UTF-8).
 void append_reject_line(std::string& out, const Example& example, std::string_view source);
 
+//! One line of dropped.jsonl: source, line, id, stage, reason (the code), message,
+//! duplicate_of (when set) and the record itself as it was read (`record`, a JSON object).
+void append_dropped_line(std::string& out, const Example& example, std::string_view source);
+
 //! The `dadeum: FILE:LINE: message` text (without "dadeum: " and newline).
 std::string describe_problem(const Example& example, std::string_view source);
 

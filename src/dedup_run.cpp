@@ -1,0 +1,248 @@
+#include "dadeum/dedup_run.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+
+namespace dadeum {
+namespace {
+
+std::string record_label(const Example& record, const std::string& source) {
+  if (!record.id.empty()) return record.id;
+  return source + ":" + std::to_string(record.where.line);
+}
+
+// Keys computed in the parallel stage, handed to the serial sink with the batch.
+struct BatchKeys {
+  std::vector<RecordKeys> keys;
+};
+
+// Copies stdin to a temporary file so that it can be read in several passes.
+Result<std::string> spill_stdin() {
+  std::string pattern = (std::filesystem::temp_directory_path() / "dadeum-stdin-XXXXXX").string();
+  int fd = ::mkstemp(pattern.data());
+  if (fd < 0) return io_error("cannot create a temporary file for stdin");
+  std::FILE* out = ::fdopen(fd, "wb");
+  std::vector<char> buffer(1 << 20);
+  while (true) {
+    ssize_t got = ::read(0, buffer.data(), buffer.size());
+    if (got < 0) {
+      std::fclose(out);
+      return io_error("cannot read stdin");
+    }
+    if (got == 0) break;
+    if (std::fwrite(buffer.data(), 1, static_cast<size_t>(got), out) != static_cast<size_t>(got)) {
+      std::fclose(out);
+      return io_error("cannot write the temporary copy of stdin (disk full?)");
+    }
+  }
+  if (std::fclose(out) != 0) return io_error("cannot write the temporary copy of stdin");
+  return pattern;
+}
+
+}  // namespace
+
+ReferenceSet::ReferenceSet(const DedupOptions& options)
+    : options_(options), config_(make_minhash_config(options.threshold, options.permutations, options.ngram)) {}
+
+Status ReferenceSet::load(const std::vector<std::string>& paths, const ReadOptions& read, const PipelineOptions& pipeline) {
+  auto reader = InputReader::open(paths, read);
+  if (!reader.is_ok()) return reader.status();
+  std::string text;
+  std::vector<uint32_t> signature;
+  std::vector<uint64_t> keys;
+  MinHasher hasher(config_);
+  Counts counts;
+  return run_stream(*reader.value(), pipeline, nullptr, [&](Batch& batch) {
+    for (const Example& record : batch.records) {
+      if (!record.kept()) continue;
+      uint32_t index = static_cast<uint32_t>(names_.size());
+      names_.push_back(record_label(record, reader.value()->inputs()[record.where.source].display));
+      canonical_key_text(record, DedupKey::kFull, text);
+      fulls_.insert_or_get(hash128(text, options_.seed), index);
+      canonical_key_text(record, DedupKey::kPrompt, text);
+      prompts_.insert_or_get(hash128(text, options_.seed), index);
+      shingles_.emplace_back();
+      shingle_hashes(text, config_.ngram, shingles_.back(), config_.seed);
+      hasher.signature(text, signature);
+      band_keys(signature, config_, keys);
+      for (uint64_t key : keys) bands_.emplace(key, index);
+    }
+    return Status::ok();
+  }, counts);
+}
+
+ReferenceSet::Match ReferenceSet::match(const Example& example) const {
+  Match best;
+  std::string text;
+  canonical_key_text(example, DedupKey::kFull, text);
+  if (auto hit = fulls_.find(hash128(text, options_.seed))) return {true, true, *hit, 1.0};
+  canonical_key_text(example, DedupKey::kPrompt, text);
+  if (auto hit = prompts_.find(hash128(text, options_.seed))) return {true, true, *hit, 1.0};
+  if (!options_.near || text.empty()) return best;
+  std::vector<uint32_t> signature;
+  std::vector<uint64_t> keys, shingles;
+  MinHasher hasher(config_);
+  hasher.signature(text, signature);
+  band_keys(signature, config_, keys);
+  std::vector<uint32_t> candidates;
+  for (uint64_t key : keys) {
+    auto [begin, end] = bands_.equal_range(key);
+    for (auto it = begin; it != end; ++it) candidates.push_back(it->second);
+  }
+  if (candidates.empty()) return best;
+  std::sort(candidates.begin(), candidates.end());
+  candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
+  shingle_hashes(text, config_.ngram, shingles, config_.seed);
+  for (uint32_t candidate : candidates) {
+    double similarity = jaccard(shingles, shingles_[candidate]);
+    if (similarity >= options_.threshold && similarity > best.similarity) best = {true, false, candidate, similarity};
+  }
+  return best;
+}
+
+DedupRun::DedupRun(std::vector<std::string> inputs, ReadOptions read, PipelineOptions pipeline, DedupOptions options)
+    : paths_(std::move(inputs)), read_(std::move(read)), pipeline_(pipeline), options_(options), keys_(options), index_(options) {}
+
+DedupRun::~DedupRun() {
+  if (!stdin_copy_.empty()) ::unlink(stdin_copy_.c_str());
+}
+
+Status DedupRun::load_references(const std::vector<std::string>& paths, const ReadOptions& read) {
+  references_ = std::make_unique<ReferenceSet>(options_);
+  return references_->load(paths, read, pipeline_);
+}
+
+Result<std::unique_ptr<InputReader>> DedupRun::open_reader() {
+  if (display_.empty()) {
+    for (std::string& path : paths_) {
+      display_.push_back(path == "-" ? "<stdin>" : path);
+      if (path != "-") continue;
+      auto copy = spill_stdin();
+      if (!copy.is_ok()) return copy.status();
+      stdin_copy_ = copy.value();
+      path = stdin_copy_;
+    }
+  }
+  auto reader = InputReader::open(paths_, read_);
+  if (!reader.is_ok()) return reader.status();
+  for (size_t idx = 0; idx < display_.size(); ++idx) reader.value()->set_display_name(idx, display_[idx]);
+  return reader;
+}
+
+Status DedupRun::index(const BatchStage& transform, const BatchSink& observe) {
+  auto reader = open_reader();
+  if (!reader.is_ok()) return reader.status();
+  const std::vector<InputInfo>& inputs = reader.value()->inputs();
+  auto stage = [&](Batch& batch) {
+    if (transform) transform(batch);
+    auto keys = std::make_shared<BatchKeys>();
+    keys->keys.resize(batch.records.size());
+    std::string scratch;
+    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
+      Example& record = batch.records[idx];
+      if (!record.kept()) continue;
+      if (references_) {
+        ReferenceSet::Match match = references_->match(record);
+        if (match.found) {
+          record.drop("dedup", match.exact ? "reference_duplicate" : "reference_near_duplicate",
+                      "matches reference " + references_->name(match.reference) +
+                          (match.exact ? "" : " (similarity " + std::to_string(match.similarity).substr(0, 4) + ")"));
+          record.outcome.duplicate_of = references_->name(match.reference);
+          record.outcome.similarity = static_cast<float>(match.similarity);
+          continue;
+        }
+      }
+      keys_.make(record, keys->keys[idx], scratch);
+    }
+    batch.stage_keys = keys;
+  };
+  auto sink = [&](Batch& batch) -> Status {
+    if (batch_first_.size() <= batch.sequence) batch_first_.resize(batch.sequence + 1);
+    batch_first_[batch.sequence] = index_.size();
+    auto keys = std::static_pointer_cast<BatchKeys>(batch.stage_keys);
+    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
+      const Example& record = batch.records[idx];
+      uint32_t ordinal = static_cast<uint32_t>(index_.size());
+      names_.push_back(record_label(record, inputs[record.where.source].display));
+      if (record.outcome.stage == "dedup") early_[ordinal] = record.outcome;
+      index_.add(record.kept(), keys->keys[idx]);
+    }
+    return observe ? observe(batch) : Status::ok();
+  };
+  Counts counts;
+  DADEUM_RETURN_IF_ERROR(run_stream(*reader.value(), pipeline_, stage, sink, counts));
+  infos_ = reader.value()->inputs();
+  index_.resolve_exact();
+  if (!index_.candidates().empty()) DADEUM_RETURN_IF_ERROR(verify_candidates(transform));
+  index_.resolve_near();
+  return Status::ok();
+}
+
+// Second read: shingles only for records in a candidate pair, held until their last partner
+// has been seen; every pair verified by exact Jaccard.
+Status DedupRun::verify_candidates(const BatchStage& transform) {
+  std::vector<uint32_t> needed = index_.records_to_verify();
+  std::unordered_map<uint32_t, std::vector<uint32_t>> earlier_partners;  // b -> all a < b
+  std::unordered_map<uint32_t, uint32_t> pending;                         // a -> partners not yet seen
+  for (const auto& [a, b] : index_.candidates()) {
+    earlier_partners[b].push_back(a);
+    ++pending[a];
+  }
+  std::unordered_map<uint32_t, std::vector<uint64_t>> held;
+  auto reader = open_reader();
+  if (!reader.is_ok()) return reader.status();
+  std::string scratch;
+  auto sink = [&](Batch& batch) -> Status {
+    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
+      uint32_t ordinal = ordinal_of(batch, idx);
+      if (!std::binary_search(needed.begin(), needed.end(), ordinal)) continue;
+      std::vector<uint64_t> shingles;
+      keys_.shingles(batch.records[idx], shingles, scratch);
+      if (auto it = earlier_partners.find(ordinal); it != earlier_partners.end()) {
+        for (uint32_t partner : it->second) {
+          index_.add_verified(partner, ordinal, jaccard(held[partner], shingles));
+          ++verified_pairs_;
+          if (--pending[partner] == 0) held.erase(partner);
+        }
+      }
+      if (pending[ordinal] > 0) held[ordinal] = std::move(shingles);
+    }
+    return Status::ok();
+  };
+  Counts counts;
+  return run_stream(*reader.value(), pipeline_, transform, sink, counts);
+}
+
+Status DedupRun::write(const BatchStage& transform, const BatchStage& stage, const BatchSink& sink, Counts& counts) {
+  auto reader = open_reader();
+  if (!reader.is_ok()) return reader.status();
+  auto apply = [&](Batch& batch) {
+    if (transform) transform(batch);
+    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
+      Example& record = batch.records[idx];
+      uint32_t ordinal = ordinal_of(batch, idx);
+      if (auto early = early_.find(ordinal); early != early_.end()) {
+        record.outcome = early->second;
+        continue;
+      }
+      if (!record.kept()) continue;
+      const DedupDecision& decision = index_.decision(ordinal);
+      if (decision.reason == DedupReason::kNone) continue;
+      std::string similarity = std::to_string(decision.similarity).substr(0, 4);
+      record.drop("dedup", std::string(dedup_reason_code(decision.reason)),
+                  "duplicate of " + names_[decision.duplicate_of] +
+                      (decision.reason == DedupReason::kNear ? " (similarity " + similarity + ")" : ""));
+      record.outcome.duplicate_of = names_[decision.duplicate_of];
+      record.outcome.similarity = decision.similarity;
+    }
+    if (stage) stage(batch);
+  };
+  return run_stream(*reader.value(), pipeline_, apply, sink, counts);
+}
+
+}  // namespace dadeum

@@ -1,0 +1,164 @@
+// One scan of a text: code points, 어절, script classes and normalization problems.
+#include <unicode/normalizer2.h>
+#include <unicode/stringpiece.h>
+
+#include "dadeum/stats.hpp"
+
+namespace dadeum {
+namespace {
+
+// Decodes the code point at text[pos] and advances pos. Invalid bytes decode as U+FFFD, one
+// byte each, so that any input can be scanned (parsed records are valid UTF-8 already).
+char32_t next_code_point(std::string_view text, size_t& pos) {
+  auto byte = [&](size_t at) { return static_cast<unsigned char>(text[at]); };
+  unsigned char lead = byte(pos);
+  if (lead < 0x80) {
+    ++pos;
+    return lead;
+  }
+  size_t length = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 0;
+  if (length == 0 || lead > 0xF4 || pos + length > text.size()) {
+    ++pos;
+    return 0xFFFD;
+  }
+  char32_t value = lead & (0x7F >> length);
+  for (size_t idx = 1; idx < length; ++idx) {
+    unsigned char next = byte(pos + idx);
+    if ((next & 0xC0) != 0x80) {
+      ++pos;
+      return 0xFFFD;
+    }
+    value = (value << 6) | (next & 0x3F);
+  }
+  pos += length;
+  return value;
+}
+
+bool is_whitespace(char32_t cp) {
+  switch (cp) {
+    case ' ': case '\t': case '\n': case '\r': case '\v': case '\f':
+    case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F:
+    case 0x3000:
+      return true;
+    default:
+      return cp >= 0x2000 && cp <= 0x200A;
+  }
+}
+
+ScriptClass classify(char32_t cp) {
+  if (cp >= 0xAC00 && cp <= 0xD7A3) return ScriptClass::kHangulSyllable;
+  if (cp >= 0x3130 && cp <= 0x318F) return ScriptClass::kCompatJamo;
+  if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) || (cp >= 0xD7B0 && cp <= 0xD7FF)) {
+    return ScriptClass::kConjoiningJamo;
+  }
+  if ((cp >= 'a' && cp <= 'z') || (cp >= 'A' && cp <= 'Z')) return ScriptClass::kLatin;
+  if (cp >= '0' && cp <= '9') return ScriptClass::kDigit;
+  if (cp < 0x80) return ScriptClass::kOther;
+  if ((cp >= 0xC0 && cp <= 0x24F && cp != 0xD7 && cp != 0xF7) || (cp >= 0x1E00 && cp <= 0x1EFF) ||
+      (cp >= 0xFF21 && cp <= 0xFF3A) || (cp >= 0xFF41 && cp <= 0xFF5A)) {
+    return ScriptClass::kLatin;
+  }
+  if (cp >= 0xFF10 && cp <= 0xFF19) return ScriptClass::kDigit;
+  if ((cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+      (cp >= 0x20000 && cp <= 0x3134F)) {
+    return ScriptClass::kHanja;
+  }
+  return ScriptClass::kOther;
+}
+
+bool is_invisible(char32_t cp) {
+  return (cp >= 0x200B && cp <= 0x200F) || (cp >= 0x202A && cp <= 0x202E) || (cp >= 0x2060 && cp <= 0x2064) ||
+         (cp >= 0x2066 && cp <= 0x2069) || cp == 0xFEFF || cp == 0x00AD || cp == 0x061C;
+}
+
+bool is_filler(char32_t cp) { return cp == 0x3164 || cp == 0xFFA0 || cp == 0x115F || cp == 0x1160; }
+
+bool is_full_width(char32_t cp) { return (cp >= 0xFF01 && cp <= 0xFF5E) || cp == 0x3000; }
+
+bool is_control(char32_t cp) {
+  return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F);
+}
+
+bool is_nfc(std::string_view text) {
+  UErrorCode error = U_ZERO_ERROR;
+  const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(error);
+  if (U_FAILURE(error)) return true;
+  UBool normalized = nfc->isNormalizedUTF8(icu::StringPiece(text.data(), static_cast<int32_t>(text.size())), error);
+  return U_FAILURE(error) || normalized;
+}
+
+}  // namespace
+
+std::string_view script_class_name(ScriptClass value) {
+  switch (value) {
+    case ScriptClass::kHangulSyllable: return "hangul_syllables";
+    case ScriptClass::kCompatJamo: return "compat_jamo";
+    case ScriptClass::kConjoiningJamo: return "conjoining_jamo";
+    case ScriptClass::kLatin: return "latin";
+    case ScriptClass::kHanja: return "hanja";
+    case ScriptClass::kDigit: return "digits";
+    case ScriptClass::kOther: return "other";
+  }
+  return "unknown";
+}
+
+std::string_view diagnostic_name(Diagnostic value) {
+  switch (value) {
+    case Diagnostic::kNonNfc: return "non_nfc";
+    case Diagnostic::kInvisible: return "invisible";
+    case Diagnostic::kFiller: return "filler";
+    case Diagnostic::kFullWidth: return "full_width";
+    case Diagnostic::kControl: return "control";
+  }
+  return "unknown";
+}
+
+uint32_t TextScan::hangul() const {
+  return script[static_cast<size_t>(ScriptClass::kHangulSyllable)] +
+         script[static_cast<size_t>(ScriptClass::kCompatJamo)] +
+         script[static_cast<size_t>(ScriptClass::kConjoiningJamo)];
+}
+
+uint32_t TextScan::letters() const {
+  return hangul() + script[static_cast<size_t>(ScriptClass::kLatin)] +
+         script[static_cast<size_t>(ScriptClass::kHanja)];
+}
+
+TextScan scan_text(std::string_view utf8) {
+  TextScan scan;
+  bool in_word = false;
+  bool may_be_denormal = false;  // code points below U+0300 are always NFC
+  size_t pos = 0;
+  while (pos < utf8.size()) {
+    // ASCII fast path: most of a Korean text's bytes are spaces, digits and punctuation.
+    unsigned char byte = static_cast<unsigned char>(utf8[pos]);
+    char32_t cp = byte < 0x80 ? (++pos, byte) : next_code_point(utf8, pos);
+    ++scan.chars;
+    if (is_whitespace(cp)) {
+      in_word = false;
+      if (cp == 0x3000) ++scan.diagnostics[static_cast<size_t>(Diagnostic::kFullWidth)];
+      continue;
+    }
+    if (!in_word) ++scan.eojeol;
+    in_word = true;
+    if (cp < 0x80) {
+      ++scan.script[static_cast<size_t>(classify(cp))];
+      if (is_control(cp)) ++scan.diagnostics[static_cast<size_t>(Diagnostic::kControl)];
+      continue;
+    }
+    if (cp >= 0x300) may_be_denormal = true;
+    if (is_filler(cp)) {  // a filler looks like Hangul but is blank: no letter
+      ++scan.script[static_cast<size_t>(ScriptClass::kOther)];
+      ++scan.diagnostics[static_cast<size_t>(Diagnostic::kFiller)];
+      continue;
+    }
+    ++scan.script[static_cast<size_t>(classify(cp))];
+    if (is_invisible(cp)) ++scan.diagnostics[static_cast<size_t>(Diagnostic::kInvisible)];
+    else if (is_full_width(cp)) ++scan.diagnostics[static_cast<size_t>(Diagnostic::kFullWidth)];
+    else if (is_control(cp)) ++scan.diagnostics[static_cast<size_t>(Diagnostic::kControl)];
+  }
+  if (may_be_denormal && !is_nfc(utf8)) scan.diagnostics[static_cast<size_t>(Diagnostic::kNonNfc)] = 1;
+  return scan;
+}
+
+}  // namespace dadeum
