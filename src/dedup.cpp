@@ -135,6 +135,12 @@ void DedupIndex::resolve_exact() {
   for (uint32_t ordinal = 0; ordinal < kept_.size(); ++ordinal) {
     if (kept_[ordinal]) active.push_back(ordinal);
   }
+  if (options_.group_only) {  // split alone: same prompt, same split; nothing removed
+    for (const auto& members : group_by(prompt_, active)) {
+      for (uint32_t member : members) group_[member] = members.front();
+    }
+    return;
+  }
   bool keep_longest = options_.keep == KeepPolicy::kLongest;
   for (const auto& members : group_by(key_, active)) {
     uint32_t keeper = pick_keeper(members, keep_longest, length_);

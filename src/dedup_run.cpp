@@ -6,6 +6,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <xxhash.h>
+
+#include "dadeum/writer.hpp"
 
 
 namespace dadeum {
@@ -243,6 +246,46 @@ Status DedupRun::write(const BatchStage& transform, const BatchStage& stage, con
     if (stage) stage(batch);
   };
   return run_stream(*reader.value(), pipeline_, apply, sink, counts);
+}
+
+void append_cluster_lines(std::string& out, const DedupRun& run) {
+  for (const DedupCluster& cluster : run.index_data().clusters()) {
+    out += "{\"kind\":";
+    append_json_string(out, cluster.kind);
+    out += ",\"kept\":";
+    append_json_string(out, run.record_name(cluster.kept));
+    out += cluster.members_removed ? ",\"removed\":[" : ",\"kept_together\":[";
+    for (size_t idx = 0; idx < cluster.members.size(); ++idx) {
+      if (idx) out += ',';
+      append_json_string(out, run.record_name(cluster.members[idx]));
+    }
+    out += "],\"similarity\":[";
+    for (size_t idx = 0; idx < cluster.similarity.size(); ++idx) {
+      char text[16];
+      std::snprintf(text, sizeof text, "%.3f", cluster.similarity[idx]);
+      if (idx) out += ',';
+      out += text;
+    }
+    out += "]}\n";
+  }
+}
+
+Result<std::pair<uint64_t, std::string>> hash_file(const std::string& path) {
+  std::FILE* file = std::fopen(path.c_str(), "rb");
+  if (file == nullptr) return io_error("cannot read " + path);
+  XXH3_state_t* state = XXH3_createState();
+  XXH3_128bits_reset(state);
+  std::vector<char> buffer(1 << 20);
+  uint64_t size = 0;
+  size_t got = 0;
+  while ((got = std::fread(buffer.data(), 1, buffer.size(), file)) > 0) {
+    XXH3_128bits_update(state, buffer.data(), got);
+    size += got;
+  }
+  std::fclose(file);
+  XXH128_hash_t digest = XXH3_128bits_digest(state);
+  XXH3_freeState(state);
+  return std::make_pair(size, to_hex(Hash128{digest.low64, digest.high64}));
 }
 
 }  // namespace dadeum

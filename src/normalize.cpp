@@ -233,14 +233,14 @@ NormalizeResult normalize_text(std::string_view text, const NormalizeOptions& op
     result.text.assign(text);
     return result;
   }
-  result.changed_rules = detail::normalize_rule_by_rule(text, result.text, options);
+  result.changed_rules = detail::normalize_rule_by_rule(text, result.text, options, true);
   return result;
 }
 
 uint32_t normalize_in_place(std::string& text, const NormalizeOptions& options) {
   if (!detail::may_change(text, options)) return 0;
   std::string result;
-  const uint32_t changed = detail::normalize_rule_by_rule(text, result, options);
+  const uint32_t changed = detail::normalize_rule_by_rule(text, result, options, true);
   if (changed != 0) text.swap(result);
   return changed;
 }
@@ -256,7 +256,7 @@ void canonical_form_into(std::string_view text, std::string& out) {
   options.rules = kCanonicalRules;
   std::string normalized;
   if (detail::may_change(text, options) &&
-      detail::normalize_rule_by_rule(text, normalized, options) != 0) {
+      detail::normalize_rule_by_rule(text, normalized, options, true) != 0) {
     text = normalized;
   }
   // `text` may point into `out` (canonical_form_into(s, s)); fold into a fresh

@@ -501,20 +501,31 @@ bool apply_rule(NormRule rule, std::string_view in, std::string& out,
 }
 
 uint32_t normalize_rule_by_rule(std::string_view in, std::string& out,
-                                const NormalizeOptions& options) {
+                                const NormalizeOptions& options, bool skip_inert_rules) {
   std::string buffers[2];
   int next = 0;  // the buffer the next changing rule writes into
   std::string_view current = in;
   uint32_t changed = 0;
+  const auto run = [&](NormRule rule) {
+    if (skip_inert_rules) {
+      NormalizeOptions single = options;
+      single.rules = norm_rule_bit(rule);
+      if (!may_change(current, single)) return false;
+    }
+    if (!apply_rule(rule, current, buffers[next], options)) return false;
+    changed |= norm_rule_bit(rule);
+    current = buffers[next];
+    next ^= 1;
+    return true;
+  };
   for (const NormRule rule : kNormRuleOrder) {
     if (!options.has(rule)) continue;
     // NFKC turns compatibility jamo back into conjoining jamo, undoing the
     // jamo repair; with nfkc on, jamo is skipped so the result stays stable.
     if (rule == NormRule::kJamo && options.has(NormRule::kNfkc)) continue;
-    if (!apply_rule(rule, current, buffers[next], options)) continue;
-    changed |= norm_rule_bit(rule);
-    current = buffers[next];
-    next ^= 1;
+    // A filler dropped by jamo can leave a combining mark right after a
+    // letter ("e" U+1160 U+0301), so NFC runs once more after a repair.
+    if (run(rule) && rule == NormRule::kJamo && options.has(NormRule::kNfc)) run(NormRule::kNfc);
   }
   if (changed == 0) {
     out.assign(in);

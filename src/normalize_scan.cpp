@@ -133,8 +133,8 @@ class PreScan {
   // Bytes looked at one by one before trying whole chunks again.
   static constexpr size_t kScalarStretch = 64;
 
-  // Skips 16-byte chunks made only of printable ASCII (0x20..0x7E, minus
-  // ! ? . ~ when repeat is on) and whole Hangul syllables (EA B0..ED 9D xx).
+  // Skips 16-byte chunks made only of printable ASCII (0x20..0x7E; with
+  // repeat on, no doubled ! ? . ~) and whole Hangul syllables (EA B0..ED 9D xx).
   // Everything else, even a tab or a newline, is left to scan_scalar().
   size_t skip_simd(size_t i) const {
 #if defined(__SSE2__)
@@ -155,7 +155,8 @@ class PreScan {
       const __m128i cont = _mm_cmplt_epi8(x, k_cont_end);
       const __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, k_lead_lo), _mm_cmplt_epi8(x, k_lead_hi));
       __m128i plain = _mm_and_si128(_mm_cmpgt_epi8(x, k_space_minus_one), _mm_cmplt_epi8(x, k_del));
-      if (a_.repeat) plain = _mm_andnot_si128(repeat_punct(x), plain);
+      // With repeat on, ! ? . ~ pass only when the next byte differs.
+      if (a_.repeat) plain = _mm_andnot_si128(_mm_and_si128(repeat_punct(x), _mm_cmpeq_epi8(x, next)), plain);
       const auto lead_mask = static_cast<uint32_t>(_mm_movemask_epi8(lead));
       const auto cont_mask = static_cast<uint32_t>(_mm_movemask_epi8(cont));
       const auto plain_mask = static_cast<uint32_t>(_mm_movemask_epi8(plain));

@@ -8,7 +8,7 @@
 //     provided that only punctuation, symbols, emoji or spaces follow it (a sentence ending in
 //     Latin letters or digits is unclassified).
 //  3. Endings, tested in this order: 합니다체 -니다, -니까, -시오, -ㅂ시다; 해요체 -요, -죠 (not
-//     the nouns 필요, 중요, 주요, 개요 …); 반말 -다, -야, -어, -아, -지, -니, -냐, -자, -라,
+//     the nouns 필요, 중요, 주요, 개요 …); 반말 -다, -야, -어, -아, -지, -니, -냐, -자, -라, -래,
 //     -게, -네, -군, -구나, -까, -해, -봐, -줘, -돼, -워, -와, -걸, -져. Polite and plain
 //     endings need a word of at least two syllables; plain endings also need a terminator,
 //     because list items and labels without a full stop end in nouns (바다, 영어, 메시지).
@@ -187,7 +187,7 @@ SpeechLevel sentence_level(std::string_view sentence, bool terminated) {
   }
   if (!terminated) return SpeechLevel::kNone;
   if (ends_with(word, U"구나")) return SpeechLevel::kPlain;
-  static constexpr std::u32string_view kPlainEndings = U"다야어아지니냐자라게네군까해봐줘돼워와걸져";
+  static constexpr std::u32string_view kPlainEndings = U"다야어아지니냐자라래게네군까해봐줘돼워와걸져";
   if (kPlainEndings.find(last) != std::u32string_view::npos) return SpeechLevel::kPlain;
   return SpeechLevel::kNone;
 }

@@ -107,7 +107,9 @@ std::string svg_histogram(const std::vector<std::string>& edges, const std::vect
     double y = kTop + plot_h * (1 - tick);
     out += "<line x1=\"" + fmt(kLeft) + "\" y1=\"" + fmt(y) + "\" x2=\"" + fmt(kWidth - kRight) + "\" y2=\"" + fmt(y) +
            "\" class=\"grid\"/>";
-    out += text(kLeft - 4, y + 4, fmt(top * tick).substr(0, fmt(top * tick).size() - 2) + "%", "end", "tick");
+    double label = top * tick;
+    std::string label_text = label == std::floor(label) ? std::to_string(static_cast<int>(label)) : fmt(label);
+    out += text(kLeft - 4, y + 4, label_text + "%", "end", "tick");
   }
   if (bins > 0) {
     double bin_w = plot_w / static_cast<double>(bins);

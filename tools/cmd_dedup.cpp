@@ -21,34 +21,6 @@ struct DedupCommandOptions {
   bool json = false;
 };
 
-std::string format_similarity(float value) {
-  char text[16];
-  std::snprintf(text, sizeof text, "%.3f", value);
-  return text;
-}
-
-std::string cluster_lines(const DedupRun& run) {
-  std::string out;
-  for (const DedupCluster& cluster : run.index_data().clusters()) {
-    out += "{\"kind\":";
-    append_json_string(out, cluster.kind);
-    out += ",\"kept\":";
-    append_json_string(out, run.record_name(cluster.kept));
-    out += cluster.members_removed ? ",\"removed\":[" : ",\"kept_together\":[";
-    for (size_t idx = 0; idx < cluster.members.size(); ++idx) {
-      if (idx) out += ',';
-      append_json_string(out, run.record_name(cluster.members[idx]));
-    }
-    out += "],\"similarity\":[";
-    for (size_t idx = 0; idx < cluster.similarity.size(); ++idx) {
-      if (idx) out += ',';
-      out += format_similarity(cluster.similarity[idx]);
-    }
-    out += "]}\n";
-  }
-  return out;
-}
-
 int run_dedup(const DedupCommandOptions& options) {
   Result<ReadOptions> read = read_options_from(options.input);
   Result<DedupOptions> dedup = options.dedup.resolve();
@@ -118,7 +90,11 @@ int run_dedup(const DedupCommandOptions& options) {
   status = run.write(nullptr, format, sink, counts);
   if (status.is_ok()) status = output.value().commit();
   if (status.is_ok() && dropped) status = dropped->commit();
-  if (status.is_ok() && clusters) status = clusters->write(cluster_lines(run));
+  if (status.is_ok() && clusters) status = [&] {
+    std::string lines;
+    append_cluster_lines(lines, run);
+    return clusters->write(lines);
+  }();
   if (status.is_ok() && clusters) status = clusters->commit();
   if (status.is_ok() && !options.input.rejects.empty()) {
     auto file = AtomicFile::create(options.input.rejects);

@@ -10,5 +10,7 @@ void add_validate_command(CLI::App& app, int& exit_code);
 void add_convert_command(CLI::App& app, int& exit_code);
 void add_normalize_command(CLI::App& app, int& exit_code);
 void add_dedup_command(CLI::App& app, int& exit_code);
+void add_prep_command(CLI::App& app, int& exit_code);
+void add_split_command(CLI::App& app, int& exit_code);
 
 }  // namespace dadeum::cli

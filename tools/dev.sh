@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # One entry point for a fresh Debian 12 machine:
-#   tools/dev.sh run    install what is missing, build, run the main job on the seed set
+#   tools/dev.sh run    install what is missing, build, run the main job (prep) on the seed set
 #   tools/dev.sh test   install what is missing, build, run the whole test suite
 #   tools/dev.sh test --sanitize   the same under AddressSanitizer + UBSan (build-asan/)
 #   tools/dev.sh build  install what is missing and build (build/)
@@ -29,10 +29,9 @@ case "$command" in
   run)
     build
     out=out/seed
-    mkdir -p "$out"
-    "$build_dir/tools/dadeum" validate seeds/ko-instruct-400.jsonl seeds/ko-chat-60.jsonl
-    "$build_dir/tools/dadeum" convert seeds/ko-instruct-400.jsonl --to messages -o "$out/ko-instruct-400.messages.jsonl"
-    echo "dadeum: outputs in $out/"
+    "$build_dir/tools/dadeum" prep seeds/ko-instruct-400.jsonl -o "$out" --force \
+      --val-size 40 --stratify-by category --seed 42
+    echo "dadeum: outputs and manifest.json in $out/"
     ;;
   test)
     build

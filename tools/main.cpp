@@ -21,6 +21,8 @@ int main(int argc, char** argv) {
   std::string help_topic;
   help->add_option("command", help_topic, "Command to explain");
 
+  dadeum::cli::add_prep_command(app, exit_code);
+  dadeum::cli::add_split_command(app, exit_code);
   dadeum::cli::add_validate_command(app, exit_code);
   dadeum::cli::add_convert_command(app, exit_code);
   dadeum::cli::add_normalize_command(app, exit_code);

@@ -30,6 +30,7 @@ struct DedupOptions {
   ConflictPolicy conflicts = ConflictPolicy::kKeepAll;
   bool near = true;                   //!< near-duplicates too
   bool keep_near = false;             //!< keep near-duplicates, as one group (prep: one split)
+  bool group_only = false;            //!< remove nothing: records sharing a prompt form one group
   double threshold = 0.8;             //!< verified Jaccard of character n-grams
   uint32_t ngram = 5;
   uint32_t permutations = 128;
@@ -108,6 +109,9 @@ class DedupIndex {
   //! Records that must share a split: conflict groups kept whole. Group id per ordinal
   //! (the ordinal of its first member), or the record's own ordinal.
   uint32_t group_of(uint32_t ordinal) const { return group_[ordinal]; }
+  const Hash128& prompt_hash(uint32_t ordinal) const { return prompt_[ordinal]; }
+  //! Kept through pass 1 and not removed by dedup.
+  bool survives(uint32_t ordinal) const { return kept_[ordinal] && decisions_[ordinal].reason == DedupReason::kNone; }
   uint64_t bytes_per_record() const;
 
  private:

@@ -43,6 +43,13 @@ class ReferenceSet {
   std::unordered_multimap<uint64_t, uint32_t> bands_;
 };
 
+//! One line per cluster of `run` (duplicates.jsonl): kind, kept, removed (or kept_together
+//! for a conflict group kept whole) and similarity per member.
+void append_cluster_lines(std::string& out, const class DedupRun& run);
+
+//! Size and XXH3-128 (hex) of a file's bytes.
+Result<std::pair<uint64_t, std::string>> hash_file(const std::string& path);
+
 class DedupRun {
  public:
   DedupRun(std::vector<std::string> inputs, ReadOptions read, PipelineOptions pipeline, DedupOptions options);
@@ -62,6 +69,8 @@ class DedupRun {
   Status write(const BatchStage& transform, const BatchStage& stage, const BatchSink& sink, Counts& counts);
 
   const DedupIndex& index_data() const { return index_; }
+  //! Ordinal (position in the whole run) of a batch's record; valid in every pass.
+  uint32_t ordinal(const Batch& batch, size_t record) const { return ordinal_of(batch, record); }
   //! "id" of the record at `ordinal`, or "file:line" when it has none.
   const std::string& record_name(uint32_t ordinal) const { return names_[ordinal]; }
   const std::vector<InputInfo>& inputs() const { return infos_; }

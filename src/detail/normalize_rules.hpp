@@ -16,10 +16,12 @@ namespace dadeum::detail {
 bool apply_rule(NormRule rule, std::string_view in, std::string& out,
                 const NormalizeOptions& options);
 
-//! The reference pipeline: every active rule in kNormRuleOrder, without the
-//! pre-scan. `out` receives the result; returns the mask of changing rules.
+//! Every active rule in kNormRuleOrder. `out` (not aliasing `in`) receives the
+//! result; returns the mask of rules that changed the text. With
+//! `skip_inert_rules`, a rule is not run when may_change() proves it has
+//! nothing to do (the production path); without, this is the plain reference.
 uint32_t normalize_rule_by_rule(std::string_view in, std::string& out,
-                                const NormalizeOptions& options);
+                                const NormalizeOptions& options, bool skip_inert_rules = false);
 
 //! False only when no active rule can change `text` (then normalization is a
 //! no-op). Allocates nothing. Conservative: true does not mean a change.

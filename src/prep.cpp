@@ -1,0 +1,296 @@
+// The main job, in three reads of the inputs (see dedup_run.hpp): pass 1 indexes every
+// record after the per-record stages, pass 2 verifies near-duplicate candidates, then the
+// split is planned over whole groups and pass 3 writes every record where it belongs.
+#include "dadeum/prep.hpp"
+
+#include <filesystem>
+#include <optional>
+
+#include "dadeum/dedup_run.hpp"
+#include "dadeum/writer.hpp"
+
+namespace dadeum {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct StageCounts {
+  NormalizeCounts normalize;
+  PiiCounts pii;
+};
+
+// Per-batch output of pass 3, one buffer per file.
+struct BatchFiles {
+  std::string split[3];
+  std::string dropped;
+  std::string rejects;
+};
+
+// The value of a top-level field as its JSON text ("" when absent), for strata and groups.
+std::string_view member_value(const Example& example, std::string_view name) {
+  for (const Member& member : example.members) {
+    std::string_view key = example.raw.substr(member.key.begin, member.key.end - member.key.begin);
+    if (key.size() >= 2 && key.substr(1, key.size() - 2) == name) {
+      return example.raw.substr(member.value.begin, member.value.end - member.value.begin);
+    }
+  }
+  return {};
+}
+
+uint64_t value_hash(std::string_view value) { return value.empty() ? 0 : hash128(value).low | 1; }
+
+Status prepare_out_dir(const PrepOptions& options) {
+  std::error_code error;
+  if (fs::exists(options.out_dir, error)) {
+    if (!fs::is_directory(options.out_dir, error)) return invalid_argument(options.out_dir + " is not a directory");
+    if (!fs::is_empty(options.out_dir, error) && !options.force) {
+      return invalid_argument("output directory " + options.out_dir + " is not empty (use --force to write into it)");
+    }
+  } else if (!fs::create_directories(options.out_dir, error)) {
+    return io_error("cannot create " + options.out_dir + ": " + error.message());
+  }
+  return Status::ok();
+}
+
+std::string manifest_json(const std::vector<std::string>& inputs, const PrepOptions& options, const PrepReport& report,
+                          const DedupRun& run) {
+  std::string out = "{\n  \"tool\": \"dadeum\",\n  \"version\": ";
+  append_json_string(out, DADEUM_VERSION);
+  out += ",\n  \"command\": ";
+  append_json_string(out, options.command);
+  out += ",\n  \"options\": " + (options.options_json.empty() ? std::string("{}") : options.options_json);
+  out += ",\n  \"seed\": " + std::to_string(options.split.seed);
+  out += ",\n  \"hash\": {\"algorithm\": \"XXH3-128\", \"seed\": " + std::to_string(options.dedup_options.seed) + "}";
+  out += ",\n  \"inputs\": [";
+  for (size_t idx = 0; idx < inputs.size(); ++idx) {
+    out += idx ? ",\n    {" : "\n    {";
+    out += "\"path\": ";
+    append_json_string(out, run.inputs()[idx].display);
+    out += ", \"format\": ";
+    append_json_string(out, input_format_name(run.inputs()[idx].format));
+    out += ", \"compression\": ";
+    append_json_string(out, run.inputs()[idx].compression);
+    out += ", \"schema\": ";
+    append_json_string(out, schema_name(run.inputs()[idx].schema));
+    if (inputs[idx] != "-") {
+      auto hashed = hash_file(inputs[idx]);
+      if (hashed.is_ok()) {
+        out += ", \"bytes\": " + std::to_string(hashed.value().first) + ", \"xxh3\": \"" + hashed.value().second + "\"";
+      }
+    }
+    out += "}";
+  }
+  out += "\n  ],\n  \"outputs\": [";
+  for (size_t idx = 0; idx < report.outputs.size(); ++idx) {
+    const PrepOutput& output = report.outputs[idx];
+    out += idx ? ",\n    {" : "\n    {";
+    out += "\"path\": ";
+    append_json_string(out, output.name);
+    out += ", \"records\": " + std::to_string(output.records) + ", \"bytes\": " + std::to_string(output.bytes) +
+           ", \"xxh3\": \"" + output.xxh3 + "\"}";
+  }
+  out += "\n  ],\n  \"counts\": {\n    \"read\": " + std::to_string(report.counts.read);
+  out += ",\n    \"train\": " + std::to_string(report.train) + ",\n    \"validation\": " + std::to_string(report.validation) +
+         ",\n    \"test\": " + std::to_string(report.test) + ",\n    \"dropped\": " + std::to_string(report.counts.dropped) +
+         ",\n    \"rejected\": " + std::to_string(report.counts.rejected);
+  auto add_map = [&](const char* name, const std::map<std::string, uint64_t>& values) {
+    out += ",\n    \"" + std::string(name) + "\": {";
+    bool first = true;
+    for (const auto& [key, count] : values) {
+      if (!first) out += ", ";
+      first = false;
+      append_json_string(out, key);
+      out += ": " + std::to_string(count);
+    }
+    out += "}";
+  };
+  add_map("rejected_by_code", report.rejected_by_code);
+  add_map("dropped_by_reason", report.dropped_by_reason);
+  std::map<std::string, uint64_t> per_rule;
+  for (size_t idx = 0; idx < kNormRuleCount; ++idx) {
+    if (report.normalize.records_per_rule[idx]) per_rule[std::string(norm_rule_name(NormRule(idx)))] = report.normalize.records_per_rule[idx];
+  }
+  add_map("normalized_by_rule", per_rule);
+  std::map<std::string, uint64_t> pii;
+  for (size_t type = 0; type < kPiiTypeCount; ++type) {
+    if (uint64_t total = report.pii.total(PiiType(type))) pii[std::string(pii_type_name(PiiType(type)))] = total;
+  }
+  add_map("pii_by_type", pii);
+  out += ",\n    \"records_normalized\": " + std::to_string(report.normalize.records_changed);
+  out += ",\n    \"records_with_pii\": " + std::to_string(report.pii.records);
+  out += ",\n    \"duplicate_clusters\": " + std::to_string(report.clusters);
+  out += ",\n    \"conflict_groups\": " + std::to_string(report.conflict_groups);
+  out += ",\n    \"near_candidate_pairs\": " + std::to_string(report.candidate_pairs);
+  out += ",\n    \"near_verified_pairs\": " + std::to_string(report.verified_pairs);
+  out += ",\n    \"split_units\": " + std::to_string(report.split_units);
+  out += "\n  },\n  \"accounting\": {\"identity\": \"read = train + validation + test + dropped + rejected\", \"holds\": ";
+  out += report.balanced() ? "true" : "false";
+  out += "}\n}\n";
+  return out;
+}
+
+}  // namespace
+
+Result<PrepReport> run_prep(const std::vector<std::string>& inputs, const PrepOptions& options,
+                            const RejectCallback& on_reject) {
+  DADEUM_RETURN_IF_ERROR(prepare_out_dir(options));
+  bool with_test = options.split.test_size.value_or(0) > 0 || options.split.test_ratio > 0;
+  std::vector<std::string> file_names = {"train.jsonl", "validation.jsonl"};
+  if (with_test) file_names.push_back("test.jsonl");
+  for (const char* name : {"dropped.jsonl", "rejects.jsonl", "duplicates.jsonl", "manifest.json"}) file_names.push_back(name);
+  for (const std::string& name : file_names) {
+    DADEUM_RETURN_IF_ERROR(check_not_an_input((fs::path(options.out_dir) / name).string(), inputs));
+  }
+
+  DedupOptions dedup = options.dedup_options;
+  if (!options.dedup) {
+    dedup.group_only = true;
+    dedup.near = false;
+  }
+  DedupRun run(inputs, options.read, options.pipeline, dedup);
+  if (!options.against.empty()) DADEUM_RETURN_IF_ERROR(run.load_references(options.against, options.against_read));
+
+  auto transform = [&options](Batch& batch) {
+    auto counts = std::make_shared<StageCounts>();
+    for (Example& record : batch.records) {
+      if (options.normalize) normalize_record(record, options.rules, counts->normalize);
+      scan_record_pii(record, options.pii, counts->pii);
+      if (options.filter) filter_record(record, options.filters);
+    }
+    batch.stage_counts = counts;
+  };
+
+  PrepReport report;
+  std::vector<uint64_t> stratum, group_value;
+  auto observe = [&](Batch& batch) -> Status {
+    auto counts = std::static_pointer_cast<StageCounts>(batch.stage_counts);
+    report.normalize.add(counts->normalize);
+    report.pii.add(counts->pii);
+    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
+      const Example& record = batch.records[idx];
+      if (options.strict && record.outcome.verdict == Verdict::kReject) {
+        const std::string& path = inputs[record.where.source];
+        return Status(StatusCode::kStopped, "stopped at the first rejected record (--strict): " +
+                                                describe_problem(record, path == "-" ? "<stdin>" : path));
+      }
+      stratum.push_back(options.stratify_by.empty() ? 0 : value_hash(member_value(record, options.stratify_by)));
+      group_value.push_back(options.group_by.empty() ? 0 : value_hash(member_value(record, options.group_by)));
+    }
+    return Status::ok();
+  };
+  DADEUM_RETURN_IF_ERROR(run.index(transform, observe));
+
+  // Units: union of dedup groups (conflicts, kept near clusters) and --group-by groups.
+  const DedupIndex& index = run.index_data();
+  uint32_t records = static_cast<uint32_t>(index.size());
+  UnionFind groups(records);
+  std::map<uint64_t, uint32_t> first_with_value;
+  for (uint32_t ordinal = 0; ordinal < records; ++ordinal) {
+    if (!index.survives(ordinal)) continue;
+    groups.unite(ordinal, index.group_of(ordinal));
+    if (group_value[ordinal] != 0) {
+      auto [it, inserted] = first_with_value.emplace(group_value[ordinal], ordinal);
+      if (!inserted) groups.unite(it->second, ordinal);
+    }
+  }
+  std::vector<SplitUnit> units;
+  std::vector<uint32_t> unit_of(records, UINT32_MAX);
+  std::map<uint32_t, uint32_t> unit_of_root;
+  for (uint32_t ordinal = 0; ordinal < records; ++ordinal) {
+    if (!index.survives(ordinal)) continue;
+    uint32_t root = groups.find(ordinal);
+    auto [it, inserted] = unit_of_root.emplace(root, static_cast<uint32_t>(units.size()));
+    if (inserted) {
+      uint64_t key = group_value[root] != 0 ? group_value[root] : index.prompt_hash(root).low;
+      units.push_back({0, stratum[root], key});
+    }
+    ++units[it->second].records;
+    unit_of[ordinal] = it->second;
+  }
+  auto plan = plan_split(units, options.split);
+  if (!plan.is_ok()) return plan.status();
+  report.asked_validation = plan.value().asked_validation;
+  report.asked_test = plan.value().asked_test;
+  report.split_units = units.size();
+
+  // Pass 3: every record to its file.
+  std::vector<std::optional<AtomicFile>> files(file_names.size());
+  for (size_t idx = 0; idx < file_names.size(); ++idx) {
+    auto file = AtomicFile::create((fs::path(options.out_dir) / file_names[idx]).string());
+    if (!file.is_ok()) return file.status();
+    files[idx].emplace(std::move(file.value()));
+  }
+  size_t dropped_file = with_test ? 3 : 2, rejects_file = dropped_file + 1, clusters_file = dropped_file + 2;
+  std::vector<uint64_t> lines(file_names.size(), 0);
+  const std::vector<InputInfo>& infos = run.inputs();
+  auto format = [&](Batch& batch) {
+    auto out = std::make_shared<BatchFiles>();
+    std::string error;
+    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
+      Example& record = batch.records[idx];
+      const std::string& source = infos[record.where.source].display;
+      if (record.kept()) {
+        uint32_t unit = unit_of[run.ordinal(batch, idx)];
+        auto split = static_cast<size_t>(plan.value().assignment[unit]);
+        size_t before = out->split[split].size();
+        if (append_example(out->split[split], record, options.to, error)) continue;
+        out->split[split].resize(before);
+        record.reject("convert", "conversion_lossy", error);
+      }
+      if (record.outcome.verdict == Verdict::kDrop) append_dropped_line(out->dropped, record, source);
+      else append_reject_line(out->rejects, record, source);
+    }
+    batch.stage_keys = out;
+  };
+  auto sink = [&](Batch& batch) -> Status {
+    auto out = std::static_pointer_cast<BatchFiles>(batch.stage_keys);
+    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
+      const Example& record = batch.records[idx];
+      if (record.kept()) {
+        uint32_t unit = unit_of[run.ordinal(batch, idx)];
+        switch (plan.value().assignment[unit]) {
+          case SplitName::kTrain: ++report.train; ++lines[0]; break;
+          case SplitName::kValidation: ++report.validation; ++lines[1]; break;
+          case SplitName::kTest: ++report.test; ++lines[2]; break;
+        }
+      } else if (record.outcome.verdict == Verdict::kDrop) {
+        ++report.dropped_by_reason[record.outcome.code];
+        ++lines[dropped_file];
+      } else {
+        ++report.rejected_by_code[record.outcome.code];
+        ++lines[rejects_file];
+        if (on_reject) on_reject(record, infos[record.where.source].display);
+      }
+    }
+    for (size_t split = 0; split < (with_test ? 3u : 2u); ++split) DADEUM_RETURN_IF_ERROR(files[split]->write(out->split[split]));
+    DADEUM_RETURN_IF_ERROR(files[dropped_file]->write(out->dropped));
+    return files[rejects_file]->write(out->rejects);
+  };
+  DADEUM_RETURN_IF_ERROR(run.write(transform, format, sink, report.counts));
+
+  std::string cluster_text;
+  append_cluster_lines(cluster_text, run);
+  DADEUM_RETURN_IF_ERROR(files[clusters_file]->write(cluster_text));
+  lines[clusters_file] = index.clusters().size();
+  for (const DedupCluster& cluster : index.clusters()) report.conflict_groups += cluster.kind == "conflict";
+  report.clusters = index.clusters().size();
+  report.candidate_pairs = run.candidate_pairs();
+  report.verified_pairs = run.verified_pairs();
+  if (!report.balanced()) {
+    return Status(StatusCode::kInternal, "record accounting does not balance: read " + std::to_string(report.counts.read) +
+                                             " != train + validation + test + dropped + rejected");
+  }
+  // Everything is written: give the files their names, manifest last.
+  size_t manifest_file = file_names.size() - 1;
+  for (size_t idx = 0; idx < manifest_file; ++idx) {
+    DADEUM_RETURN_IF_ERROR(files[idx]->commit());
+    auto hashed = hash_file((fs::path(options.out_dir) / file_names[idx]).string());
+    if (!hashed.is_ok()) return hashed.status();
+    report.outputs.push_back({file_names[idx], lines[idx], hashed.value().first, hashed.value().second});
+  }
+  DADEUM_RETURN_IF_ERROR(files[manifest_file]->write(manifest_json(inputs, options, report, run)));
+  DADEUM_RETURN_IF_ERROR(files[manifest_file]->commit());
+  return report;
+}
+
+}  // namespace dadeum
