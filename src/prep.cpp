@@ -3,6 +3,7 @@
 // split is planned over whole groups and pass 3 writes every record where it belongs.
 #include "dadeum/prep.hpp"
 
+#include <ctime>
 #include <filesystem>
 #include <optional>
 
@@ -39,6 +40,13 @@ std::string_view member_value(const Example& example, std::string_view name) {
 
 uint64_t value_hash(std::string_view value) { return value.empty() ? 0 : hash128(value).low | 1; }
 
+std::string utc_now() {
+  std::time_t now = std::time(nullptr);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&now));
+  return text;
+}
+
 Status prepare_out_dir(const PrepOptions& options) {
   std::error_code error;
   if (fs::exists(options.out_dir, error)) {
@@ -60,6 +68,10 @@ std::string manifest_json(const std::vector<std::string>& inputs, const PrepOpti
   append_json_string(out, options.command);
   out += ",\n  \"options\": " + (options.options_json.empty() ? std::string("{}") : options.options_json);
   out += ",\n  \"seed\": " + std::to_string(options.split.seed);
+  // The only values that may differ between runs of the same input and options.
+  out += ",\n  \"run\": {\"threads\": " + std::to_string(ThreadLimit::resolve(options.pipeline.threads)) + ", \"finished_at\": ";
+  append_json_string(out, utc_now());
+  out += "}";
   out += ",\n  \"hash\": {\"algorithm\": \"XXH3-128\", \"seed\": " + std::to_string(options.dedup_options.seed) + "}";
   out += ",\n  \"inputs\": [";
   for (size_t idx = 0; idx < inputs.size(); ++idx) {

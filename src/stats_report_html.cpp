@@ -18,7 +18,7 @@ using detail::SvgSeries;
 constexpr int kBins = 20;
 
 constexpr std::string_view kStyle = R"css(
-body{font-family:system-ui,"Noto Sans CJK KR","Apple SD Gothic Neo","Malgun Gothic",sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
+body{font-family:system-ui,"Noto Sans CJK KR","NanumGothic","Apple SD Gothic Neo","Malgun Gothic",sans-serif;margin:24px auto;max-width:1100px;color:#222;padding:0 16px}
 h1{font-size:22px;margin-bottom:4px}h2{font-size:17px;border-bottom:1px solid #ddd;padding-bottom:4px;margin-top:32px}
 h3{font-size:14px;margin:16px 0 6px}p.note{color:#555;font-size:13px}
 table{border-collapse:collapse;font-size:13px;margin:8px 0}th,td{border:1px solid #ddd;padding:3px 8px;text-align:right}
@@ -88,25 +88,20 @@ std::vector<std::string> field_names(const StatsReport& report) {
   return names;
 }
 
-// The smallest "nice" number (1, 2, 2.5, 5 x 10^k) at or above `value`.
-double nice_ceiling(double value) {
-  if (value <= 1) return 1;
-  double magnitude = std::pow(10.0, std::floor(std::log10(value)));
-  for (double step : {1.0, 2.0, 2.5, 5.0, 10.0}) {
-    if (step * magnitude >= value) return step * magnitude;
-  }
-  return 10 * magnitude;
-}
-
-// A histogram of the lengths of every input over common bins: kBins equal bins from 0 to a
-// round number above the largest p95, the last bin also holding everything beyond it.
+// A histogram of the lengths of every input over common bins: kBins equal bins from 0 to just
+// above the largest p95, the last bin also holding everything beyond it.
 std::string length_histogram(const std::vector<const std::vector<uint32_t>*>& values,
                              const std::vector<const Distribution*>& summaries, const std::vector<std::string>& names,
                              std::string_view title) {
   double p95 = 0;
   for (const Distribution* dist : summaries) p95 = std::max(p95, dist->p95);
-  double top = nice_ceiling(std::max(p95 * 1.05, static_cast<double>(kBins)));
-  double width = top / kBins;
+  // Whole-number bins of a round width (1, 2, 5, 10, 20, 50 …) since lengths are integers.
+  double width = 1;
+  while (width * kBins < p95 * 1.05) {
+    double magnitude = std::pow(10.0, std::floor(std::log10(width)));
+    double step = width / magnitude;
+    width = (step < 2 ? 2 : step < 5 ? 5 : 10) * magnitude;
+  }
   std::vector<SvgSeries> series;
   for (size_t idx = 0; idx < values.size(); ++idx) {
     SvgSeries one{names[idx], std::vector<double>(kBins, 0.0)};
@@ -165,37 +160,12 @@ std::string summary_section(const StatsReport& report) {
 
 std::string lengths_section(const StatsReport& report) {
   std::vector<std::string> names = file_names(report);
+  std::vector<std::string> fields = field_names(report);
   std::vector<Unit> units = {Unit::kChars, Unit::kEojeol, Unit::kBytes};
   if (report.tokens) units.push_back(Unit::kTokens);
   std::string out = "<section><h2>Lengths · 길이</h2><p class=\"note\">Per text (fields) and per record (prompt = "
                     "every text but the answer). Characters are Unicode code points, 어절 are whitespace-separated "
                     "units; percentiles are exact (nearest rank).</p>";
-  out += "<table><tr><th class=\"l\">series</th><th class=\"l\">unit</th><th class=\"l\">file</th><th>count</th><th>min</th>"
-         "<th>p5</th><th>p50</th><th>p95</th><th>max</th><th>mean</th></tr>";
-  auto rows = [&](const std::string& label, auto&& series_of) {
-    for (Unit unit : units) {
-      for (const FileStats& file : report.files) {
-        const LengthSeries* series = series_of(file);
-        if (series == nullptr) continue;
-        out += "<tr><td class=\"l\">" + html_escape(label) + "</td><td class=\"l\">" + std::string(unit_name(unit)) +
-               "</td><td class=\"l\">" + html_escape(file.input.display) + "</td>" +
-               dist_row_cells(series->summary[static_cast<size_t>(unit)]) + "</tr>";
-      }
-    }
-  };
-  std::vector<std::string> fields = field_names(report);
-  for (const std::string& name : fields) {
-    rows(name, [&](const FileStats& file) -> const LengthSeries* {
-      const FieldStats* field = file.field(name);
-      return field ? &field->lengths : nullptr;
-    });
-  }
-  for (size_t part = 0; part < kRecordPartCount; ++part) {
-    rows("record " + std::string(record_part_name(static_cast<RecordPart>(part))),
-         [&](const FileStats& file) -> const LengthSeries* { return &file.parts[part]; });
-  }
-  out += "</table>";
-
   out += "<h3>Histograms (share of texts per bin)</h3>" + detail::series_legend(names) + "<div class=\"grid-charts\">";
   std::vector<Unit> drawn = {Unit::kChars, Unit::kEojeol};
   if (report.tokens) drawn.push_back(Unit::kTokens);
@@ -226,7 +196,33 @@ std::string lengths_section(const StatsReport& report) {
     chart("record " + std::string(record_part_name(part)),
           [&](const FileStats& file) -> const LengthSeries* { return &file.parts[static_cast<size_t>(part)]; });
   }
-  return out + "</div></section>";
+  out += "</div>";
+  out += "<h3>Distributions</h3><table><tr><th class=\"l\">series</th><th class=\"l\">unit</th><th class=\"l\">file</th><th>count</th><th>min</th>"
+         "<th>p5</th><th>p50</th><th>p95</th><th>max</th><th>mean</th></tr>";
+  auto rows = [&](const std::string& label, auto&& series_of) {
+    for (Unit unit : units) {
+      for (const FileStats& file : report.files) {
+        const LengthSeries* series = series_of(file);
+        if (series == nullptr) continue;
+        out += "<tr><td class=\"l\">" + html_escape(label) + "</td><td class=\"l\">" + std::string(unit_name(unit)) +
+               "</td><td class=\"l\">" + html_escape(file.input.display) + "</td>" +
+               dist_row_cells(series->summary[static_cast<size_t>(unit)]) + "</tr>";
+      }
+    }
+  };
+  for (const std::string& name : fields) {
+    rows(name, [&](const FileStats& file) -> const LengthSeries* {
+      const FieldStats* field = file.field(name);
+      return field ? &field->lengths : nullptr;
+    });
+  }
+  for (size_t part = 0; part < kRecordPartCount; ++part) {
+    rows("record " + std::string(record_part_name(static_cast<RecordPart>(part))),
+         [&](const FileStats& file) -> const LengthSeries* { return &file.parts[part]; });
+  }
+  out += "</table>";
+
+  return out + "</section>";
 }
 
 std::string script_section(const StatsReport& report) {
@@ -440,8 +436,8 @@ std::string comparison_section(const StatsReport& report) {
   if (report.files.size() < 2) return "";
   const FileStats& base = report.files[0];
   std::string out = "<section><h2>Comparison · 비교</h2><p class=\"note\">Each file against " +
-                    html_escape(base.input.display) + ": medians, shares and overlap. The histograms above show "
-                    "the distributions side by side.</p>";
+                    html_escape(base.input.display) + ": medians, shares and overlap (the charts above show "
+                    "the distributions side by side).</p>";
   for (size_t other = 1; other < report.files.size(); ++other) {
     const FileStats& file = report.files[other];
     out += "<h3>" + html_escape(file.input.display) + " vs " + html_escape(base.input.display) + "</h3>";
@@ -501,12 +497,12 @@ std::string format_stats_html(const StatsReport& report) {
   if (!report.options.by_field.empty()) out += " · by: " + html_escape(report.options.by_field);
   out += "</p>";
   out += summary_section(report);
-  out += comparison_section(report);
   out += lengths_section(report);
   out += script_section(report);
   out += groups_section(report);
   out += answers_section(report);
   out += problems_section(report);
+  out += comparison_section(report);
   out += "</body></html>\n";
   return out;
 }

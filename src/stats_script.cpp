@@ -79,6 +79,16 @@ bool is_control(char32_t cp) {
   return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F);
 }
 
+// Code points that are NFC whatever surrounds them: no decomposition, combining class 0 and
+// never composed with a neighbour (ICU's NFC_QC=Yes and ccc=0, checked for these ranges). A
+// text made only of these (and Hangul syllables, handled before) needs no ICU check.
+bool always_nfc(char32_t cp) {
+  return cp < 0x300 || (cp >= 0x2010 && cp <= 0x2027) || (cp >= 0x2030 && cp <= 0x205E) ||
+         (cp >= 0x2460 && cp <= 0x24FF) || (cp >= 0x25A0 && cp <= 0x25FF) || (cp >= 0x3001 && cp <= 0x3011) ||
+         (cp >= 0x3131 && cp <= 0x318E) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xFF01 && cp <= 0xFF5E) ||
+         (cp >= 0x1F300 && cp <= 0x1FAFF);
+}
+
 bool is_nfc(std::string_view text) {
   UErrorCode error = U_ZERO_ERROR;
   const icu::Normalizer2* nfc = icu::Normalizer2::getNFCInstance(error);
@@ -127,12 +137,30 @@ uint32_t TextScan::letters() const {
 TextScan scan_text(std::string_view utf8) {
   TextScan scan;
   bool in_word = false;
-  bool may_be_denormal = false;  // code points below U+0300 are always NFC
+  bool may_be_denormal = false;  // set by a code point outside the always-NFC ranges
+  const auto* bytes = reinterpret_cast<const unsigned char*>(utf8.data());
   size_t pos = 0;
   while (pos < utf8.size()) {
-    // ASCII fast path: most of a Korean text's bytes are spaces, digits and punctuation.
-    unsigned char byte = static_cast<unsigned char>(utf8[pos]);
-    char32_t cp = byte < 0x80 ? (++pos, byte) : next_code_point(utf8, pos);
+    char32_t cp;
+    unsigned char lead = bytes[pos];
+    if (lead < 0x80) {
+      cp = lead;
+      ++pos;
+    } else if (lead >= 0xE0 && lead < 0xF0 && pos + 2 < utf8.size() && (bytes[pos + 1] & 0xC0) == 0x80 &&
+               (bytes[pos + 2] & 0xC0) == 0x80) {
+      // Three bytes: every Hangul syllable, so most of a Korean text.
+      cp = (char32_t{lead & 0x0Fu} << 12) | (char32_t{bytes[pos + 1] & 0x3Fu} << 6) | (bytes[pos + 2] & 0x3Fu);
+      pos += 3;
+      if (cp >= 0xAC00 && cp <= 0xD7A3) {
+        ++scan.chars;
+        if (!in_word) ++scan.eojeol;
+        in_word = true;
+        ++scan.script[static_cast<size_t>(ScriptClass::kHangulSyllable)];
+        continue;
+      }
+    } else {
+      cp = next_code_point(utf8, pos);
+    }
     ++scan.chars;
     if (is_whitespace(cp)) {
       in_word = false;
@@ -146,7 +174,7 @@ TextScan scan_text(std::string_view utf8) {
       if (is_control(cp)) ++scan.diagnostics[static_cast<size_t>(Diagnostic::kControl)];
       continue;
     }
-    if (cp >= 0x300) may_be_denormal = true;
+    if (!always_nfc(cp)) may_be_denormal = true;
     if (is_filler(cp)) {  // a filler looks like Hangul but is blank: no letter
       ++scan.script[static_cast<size_t>(ScriptClass::kOther)];
       ++scan.diagnostics[static_cast<size_t>(Diagnostic::kFiller)];

@@ -101,6 +101,8 @@ size_t terminator_at(std::string_view line, size_t pos) {
   char ch = line[pos];
   if (ch == '?' || ch == '!') return 1;
   if (ch == '.') return pos + 1 < line.size() && is_ascii_alnum(line[pos + 1]) ? 0 : 1;
+  auto lead = static_cast<unsigned char>(ch);
+  if (lead != 0xE2 && lead != 0xE3 && lead != 0xEF) return 0;  // lead bytes of … 。 ？ ！
   static constexpr std::string_view kWide[] = {"…", "。", "？", "！"};
   for (std::string_view wide : kWide) {
     if (line.substr(pos, wide.size()) == wide) return wide.size();
@@ -130,7 +132,10 @@ void classify_line(std::string_view line, SentenceCounts& counts) {
   size_t start = 0;
   size_t pos = 0;
   while (pos < line.size()) {
-    size_t length = terminator_at(line, pos);
+    // Only . ? ! and the lead bytes of … 。 ？ ！ can start a terminator.
+    auto byte = static_cast<unsigned char>(line[pos]);
+    bool candidate = byte == '.' || byte == '?' || byte == '!' || byte == 0xE2 || byte == 0xE3 || byte == 0xEF;
+    size_t length = candidate ? terminator_at(line, pos) : 0;
     if (length == 0) {
       ++pos;
       continue;

@@ -12,5 +12,6 @@ void add_normalize_command(CLI::App& app, int& exit_code);
 void add_dedup_command(CLI::App& app, int& exit_code);
 void add_prep_command(CLI::App& app, int& exit_code);
 void add_split_command(CLI::App& app, int& exit_code);
+void add_check_command(CLI::App& app, int& exit_code);
 
 }  // namespace dadeum::cli

@@ -110,7 +110,6 @@ std::string options_json(const InputOptions& input, const SplitFlags& split, con
   add_json(out, "schema", input.schema);
   add_json(out, "map", input.map);
   add_raw(out, "max_line_bytes", std::to_string(input.max_line_bytes));
-  add_raw(out, "threads", std::to_string(input.threads));
   add_raw(out, "val_ratio", std::to_string(split.val_ratio));
   add_raw(out, "val_size", split.val_size >= 0 ? std::to_string(split.val_size) : "null");
   add_raw(out, "test_ratio", std::to_string(split.test_ratio));

@@ -37,7 +37,8 @@ enum class NormRule : uint8_t {
 };
 inline constexpr size_t kNormRuleCount = 10;
 
-//! The order in which normalize_text() applies the active rules.
+//! The order in which normalize_text() applies the active rules. With nfkc on,
+//! jamo is skipped; after jamo changed the text, nfc runs once more.
 inline constexpr NormRule kNormRuleOrder[kNormRuleCount] = {
     NormRule::kNewlines, NormRule::kInvisible, NormRule::kFiller, NormRule::kWidth,
     NormRule::kNfc,      NormRule::kNfkc,      NormRule::kJamo,   NormRule::kSpaces,

@@ -167,3 +167,51 @@ TEST(Samples, ConvertToAlpacaRejectsMultiTurn) {
 
 }  // namespace
 }  // namespace dadeum
+
+namespace dadeum {
+namespace {
+
+TEST(Samples, CheckFindsExactlyThePlantedLeaks) {
+  auto result = testing::run_cli("check --json --train " + sample("check-train.jsonl") + " --validation " +
+                                 sample("check-validation.jsonl") + " --against " + sample("check-benchmark.jsonl") +
+                                 " --against-map prompt=question,completion=answer --pairs /dev/null");
+  EXPECT_EQ(result.exit_code, 1) << result.err;
+  simdjson::dom::parser parser;
+  auto report = parse_json(parser, result.out);
+  EXPECT_EQ(get(report, "/findings"), 8u);
+  EXPECT_EQ(get(report, "/by_pair/train-validation/exact"), 2u);
+  EXPECT_EQ(get(report, "/by_pair/train-validation/prompt"), 1u);
+  EXPECT_EQ(get(report, "/by_pair/train-validation/near"), 1u);
+  EXPECT_EQ(get(report, "/by_pair/train-validation/ngram"), 1u);
+  EXPECT_EQ(get(report, "/by_pair/train-against/exact"), 1u);
+  EXPECT_EQ(get(report, "/by_pair/train-against/near"), 1u);
+  EXPECT_EQ(get(report, "/by_pair/train-against/ngram"), 1u);
+  EXPECT_EQ(report.at_pointer("/by_pair/validation-against").error(), simdjson::NO_SUCH_FIELD);
+  EXPECT_EQ(report.at_pointer("/within_split_duplicates").get_array().size(), 1u);
+  // Every finding names both records; n-gram findings show the shared span.
+  for (auto finding : report.at_pointer("/details").get_array()) {
+    EXPECT_GT(finding["a"]["line"].get_uint64().value(), 0u);
+    EXPECT_FALSE(finding["b"]["id"].get_string().value().empty());
+    if (finding["kind"].get_string().value() == "ngram") EXPECT_GE(finding["span_units"].get_uint64().value(), 19u);
+  }
+  auto allowed = testing::run_cli("check -q --max-leaks 8 --train " + sample("check-train.jsonl") + " --validation " +
+                                  sample("check-validation.jsonl") + " --against " + sample("check-benchmark.jsonl") +
+                                  " --against-map prompt=question,completion=answer");
+  EXPECT_EQ(allowed.exit_code, 0);
+  EXPECT_EQ(testing::run_cli("check --train " + sample("check-train.jsonl")).exit_code, 2);
+}
+
+TEST(Samples, CheckIsCleanOnAPrepSplitOfTheSeeds) {
+  testing::TempDir dir;
+  auto prep = testing::run_cli("prep -q " + source_path("seeds/ko-instruct-400.jsonl") + " -o " + dir.file("out") +
+                               " --val-size 40 --stratify-by category --seed 7");
+  ASSERT_EQ(prep.exit_code, 0) << prep.err;
+  auto check = testing::run_cli("check --json --kinds exact,prompt,near --train " + dir.file("out/train.jsonl") +
+                                " --validation " + dir.file("out/validation.jsonl"));
+  EXPECT_EQ(check.exit_code, 0) << check.out;
+  simdjson::dom::parser parser;
+  EXPECT_EQ(get(parse_json(parser, check.out), "/findings"), 0u);
+}
+
+}  // namespace
+}  // namespace dadeum

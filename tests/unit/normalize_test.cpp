@@ -460,6 +460,55 @@ TEST(CanonicalForm, FoldsCaseDropsPunctuationAndCollapsesWhitespace) {
   }
 }
 
+// The definition, one code point at a time, without the fast paths.
+std::string canonical_reference(std::string_view text) {
+  NormalizeOptions options;
+  options.rules = norm_rule_bit(NormRule::kNewlines) | norm_rule_bit(NormRule::kInvisible) |
+                  norm_rule_bit(NormRule::kFiller) | norm_rule_bit(NormRule::kWidth) |
+                  norm_rule_bit(NormRule::kNfc) | norm_rule_bit(NormRule::kJamo);
+  const std::string normalized = normalize_text(text, options).text;
+  std::string out;
+  bool pending_space = false;
+  const auto emit = [&](auto&& append) {
+    if (pending_space && !out.empty()) out += ' ';
+    pending_space = false;
+    append();
+  };
+  for (size_t i = 0; i < normalized.size();) {
+    const Decoded d = decode_utf8(normalized, i);
+    const auto u = static_cast<UChar32>(d.cp);
+    constexpr uint32_t kDropped = U_GC_P_MASK | U_GC_S_MASK | U_GC_CF_MASK | U_GC_CC_MASK;
+    if (d.cp == kInvalidCodePoint) {
+      emit([&] { out += normalized[i]; });
+    } else if (u_isUWhiteSpace(u)) {
+      pending_space = true;
+    } else if ((U_GET_GC_MASK(u) & kDropped) == 0 && !(u >= 0xFE00 && u <= 0xFE0F) &&
+               !(u >= 0xE0100 && u <= 0xE01EF)) {
+      emit([&] { detail::append_utf8(out, static_cast<char32_t>(u_foldCase(u, U_FOLD_CASE_DEFAULT))); });
+    }
+    i += d.len;
+  }
+  return out;
+}
+
+TEST(CanonicalForm, MatchesTheDefinitionOnRandomTexts) {
+  const std::vector<std::string> pieces = {
+      "a", "Z", "q", "7", " ", "  ", "\t", "\n", ".", ",", "!", "가", "힣", "한국어 ", "텍스트",
+      "lower words ", "Upper ", "\u1100\u1161", "\u00a0", "\u3000", "\u200b", "\u2026", "ＡＢ",
+      "\U0001F44D", "\ufe0f", "\u200d", "É", "ß", "Σ", "\xff", "\xea\xb0", "ㅋㅋ", "(괄호)",
+      "이것은 꽤 긴 한국어 문장입니다 그리고 계속됩니다 ", "some plain lower case words go here ",
+  };
+  std::mt19937 rng(7);
+  std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
+  std::uniform_int_distribution<int> length(0, 30);
+  for (int iteration = 0; iteration < 20000; ++iteration) {
+    std::string text;
+    const int n = length(rng);
+    for (int k = 0; k < n; ++k) text += pieces[pick(rng)];
+    ASSERT_EQ(canonical_form(text), canonical_reference(text)) << hex(text);
+  }
+}
+
 TEST(CanonicalForm, IntoReusesTheBufferAndMayAliasItsInput) {
   std::string out;
   out.reserve(256);
