@@ -39,10 +39,14 @@ size_t parse_hex4(std::string_view s, size_t i, uint32_t& value) {
     if (i + k >= s.size()) return 0;
     const char c = s[i + k];
     value <<= 4;
-    if (c >= '0' && c <= '9') value |= static_cast<uint32_t>(c - '0');
-    else if (c >= 'a' && c <= 'f') value |= static_cast<uint32_t>(c - 'a' + 10);
-    else if (c >= 'A' && c <= 'F') value |= static_cast<uint32_t>(c - 'A' + 10);
-    else return 0;
+    if (c >= '0' && c <= '9')
+      value |= static_cast<uint32_t>(c - '0');
+    else if (c >= 'a' && c <= 'f')
+      value |= static_cast<uint32_t>(c - 'a' + 10);
+    else if (c >= 'A' && c <= 'F')
+      value |= static_cast<uint32_t>(c - 'A' + 10);
+    else
+      return 0;
   }
   return 4;
 }
@@ -58,11 +62,21 @@ size_t read_string(std::string_view line, size_t i, std::string& out) {
     const char e = line[i + 1];
     i += 2;
     switch (e) {
-      case 'n': out.push_back('\n'); break;
-      case 't': out.push_back('\t'); break;
-      case 'r': out.push_back('\r'); break;
-      case 'b': out.push_back('\b'); break;
-      case 'f': out.push_back('\f'); break;
+      case 'n':
+        out.push_back('\n');
+        break;
+      case 't':
+        out.push_back('\t');
+        break;
+      case 'r':
+        out.push_back('\r');
+        break;
+      case 'b':
+        out.push_back('\b');
+        break;
+      case 'f':
+        out.push_back('\f');
+        break;
       case 'u': {
         uint32_t cp = 0;
         if (parse_hex4(line, i, cp) == 0) break;
@@ -77,7 +91,8 @@ size_t read_string(std::string_view line, size_t i, std::string& out) {
         dadeum::detail::append_utf8(out, cp);
         break;
       }
-      default: out.push_back(e);
+      default:
+        out.push_back(e);
     }
   }
   return i + 1;
@@ -180,8 +195,9 @@ BENCHMARK(BM_IcuNfc)->Unit(benchmark::kMillisecond);
 
 void normalize_loop(benchmark::State& state, const dadeum::NormalizeOptions& options) {
   if (const size_t bad = mismatches(options); bad != 0) {
-    state.SkipWithError(("output differs from the rule-by-rule reference on " +
-                         std::to_string(bad) + " texts").c_str());
+    state.SkipWithError(
+        ("output differs from the rule-by-rule reference on " + std::to_string(bad) + " texts")
+            .c_str());
     return;
   }
   std::string buffer;

@@ -34,8 +34,8 @@
 namespace dadeum {
 namespace {
 
-using detail::Decoded;
 using detail::decode_utf8;
+using detail::Decoded;
 using detail::kInvalidCodePoint;
 
 constexpr std::string_view kCasesPath = "/tests/data/normalize_cases.jsonl";
@@ -85,10 +85,14 @@ class JsonLine {
     for (int k = 0; k < 4; ++k) {
       const char c = text_[pos_++];
       value <<= 4;
-      if (c >= '0' && c <= '9') value |= static_cast<uint32_t>(c - '0');
-      else if (c >= 'a' && c <= 'f') value |= static_cast<uint32_t>(c - 'a' + 10);
-      else if (c >= 'A' && c <= 'F') value |= static_cast<uint32_t>(c - 'A' + 10);
-      else return false;
+      if (c >= '0' && c <= '9')
+        value |= static_cast<uint32_t>(c - '0');
+      else if (c >= 'a' && c <= 'f')
+        value |= static_cast<uint32_t>(c - 'a' + 10);
+      else if (c >= 'A' && c <= 'F')
+        value |= static_cast<uint32_t>(c - 'A' + 10);
+      else
+        return false;
     }
     return true;
   }
@@ -104,12 +108,26 @@ class JsonLine {
       if (pos_ >= text_.size()) return false;
       const char e = text_[pos_++];
       switch (e) {
-        case '"': case '\\': case '/': out.push_back(e); break;
-        case 'b': out.push_back('\b'); break;
-        case 'f': out.push_back('\f'); break;
-        case 'n': out.push_back('\n'); break;
-        case 'r': out.push_back('\r'); break;
-        case 't': out.push_back('\t'); break;
+        case '"':
+        case '\\':
+        case '/':
+          out.push_back(e);
+          break;
+        case 'b':
+          out.push_back('\b');
+          break;
+        case 'f':
+          out.push_back('\f');
+          break;
+        case 'n':
+          out.push_back('\n');
+          break;
+        case 'r':
+          out.push_back('\r');
+          break;
+        case 't':
+          out.push_back('\t');
+          break;
         case 'u': {
           uint32_t cp = 0;
           if (!hex4(cp)) return false;
@@ -119,7 +137,8 @@ class JsonLine {
           }
           if (cp >= 0xD800 && cp <= 0xDBFF) {
             uint32_t low = 0;
-            if (pos_ + 2 > text_.size() || text_[pos_] != '\\' || text_[pos_ + 1] != 'u') return false;
+            if (pos_ + 2 > text_.size() || text_[pos_] != '\\' || text_[pos_ + 1] != 'u')
+              return false;
             pos_ += 2;
             if (!hex4(low) || low < 0xDC00 || low > 0xDFFF) return false;
             cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
@@ -127,7 +146,8 @@ class JsonLine {
           detail::append_utf8(out, cp);
           break;
         }
-        default: return false;
+        default:
+          return false;
       }
     }
     return false;
@@ -168,10 +188,14 @@ std::vector<Case> load_cases() {
     c.name = "bad_json_line";
     if (members) {
       for (auto& [key, value] : *members) {
-        if (key == "name") c.name = value;
-        else if (key == "rules") c.rules = value;
-        else if (key == "input") c.input = value;
-        else if (key == "expected") c.expected = value;
+        if (key == "name")
+          c.name = value;
+        else if (key == "rules")
+          c.rules = value;
+        else if (key == "input")
+          c.input = value;
+        else if (key == "expected")
+          c.expected = value;
       }
     }
     cases.push_back(std::move(c));
@@ -256,8 +280,8 @@ TEST_P(NormalizeCase, GivesExpectedTextIdempotentlyAndLikeTheReference) {
   ASSERT_TRUE(options.is_ok()) << options.status().message();
 
   const NormalizeResult result = normalize_text(c.input, options.value());
-  EXPECT_EQ(result.text, c.expected) << "got      " << hex(result.text) << "\nexpected "
-                                     << hex(c.expected);
+  EXPECT_EQ(result.text, c.expected)
+      << "got      " << hex(result.text) << "\nexpected " << hex(c.expected);
   EXPECT_EQ(result.changed(), c.input != c.expected);
 
   std::string in_place = c.input;
@@ -289,7 +313,8 @@ TEST_P(NormalizeCase, EveryRuleCombinationIsIdempotentAndMatchesTheReference) {
       ASSERT_EQ(once.changed_rules, reference_mask) << "rules " << format_norm_rules(options);
       const NormalizeResult twice = normalize_text(once.text, options);
       ASSERT_EQ(twice.text, once.text) << "rules " << format_norm_rules(options) << "\n"
-                                       << hex(once.text) << "\n" << hex(twice.text);
+                                       << hex(once.text) << "\n"
+                                       << hex(twice.text);
     }
   }
 }
@@ -324,8 +349,20 @@ TEST(NormalizeFastPath, CleanTextIsUntouchedWithoutAllocating) {
 
 TEST(NormalizeFastPath, AnythingARuleWouldChangeLeavesTheFastPath) {
   const std::vector<std::string> dirty = {
-      "a\r\nb", "a\u200bb", "x\x01y", "\xe3\x85\xa4", "\xe1\x84\x80", "\xef\xbc\xa1",
-      "a\xc2\xa0" "b", "a \nb", "a\t", "a\n\n\n\nb", "\n\n\nb", "e\xcc\x81", "\xff",
+      "a\r\nb",
+      "a\u200bb",
+      "x\x01y",
+      "\xe3\x85\xa4",
+      "\xe1\x84\x80",
+      "\xef\xbc\xa1",
+      "a\xc2\xa0"
+      "b",
+      "a \nb",
+      "a\t",
+      "a\n\n\n\nb",
+      "\n\n\nb",
+      "e\xcc\x81",
+      "\xff",
   };
   for (const std::string& text : dirty) {
     EXPECT_TRUE(detail::may_change(text, NormalizeOptions{})) << hex(text);
@@ -346,9 +383,9 @@ TEST(NormalizeFastPath, ChunkedScanFindsPiecesAtEveryOffset) {
     EXPECT_FALSE(detail::may_change(clean, NormalizeOptions{})) << shift;
   }
   const std::vector<std::string> pieces = {
-      "\u1100", "\u11a8", "\u1161", "\ua960", "\ud7b0", "\u3164", "\r", "\x01", "\x7f",
-      "\u200b", "\u200d", "\u00a0", "\u3000", "\uff21", "\uffa1", " \n", "\n\n\n\n",
-      "\xea\xb0", "\xed\xa0\x80", "\xff", "\xc2\x85",
+      "\u1100", "\u11a8", "\u1161",   "\ua960",   "\ud7b0",       "\u3164", "\r",
+      "\x01",   "\x7f",   "\u200b",   "\u200d",   "\u00a0",       "\u3000", "\uff21",
+      "\uffa1", " \n",    "\n\n\n\n", "\xea\xb0", "\xed\xa0\x80", "\xff",   "\xc2\x85",
   };
   // Changes the text only next to some characters ("c\u0301" -> "ć").
   const std::vector<std::string> sometimes = {"\u0301", "\u0323", "\u2026", "\U0001F468"};
@@ -397,15 +434,82 @@ TEST(NormalizeMasks, NameTheRulesThatChangedTheText) {
 
 TEST(NormalizeFuzz, RandomTextsAreIdempotentAndMatchTheReference) {
   const std::vector<std::string> pieces = {
-      "a", "Z", " ", "  ", "\t", "\n", "\r", "\r\n", "가", "한", "각", "힣", "ㅋ", "ㅠ", "ㄱ", "ㅏ",
-      "!", "?", ".", "~", "`", "```", "1", "\u1100", "\u1161", "\u11a8", "\u115f", "\u1160",
-      "\u3164", "\uffa0", "\uffa1", "\u110a", "\u119e", "\u11f0", "\ua960", "\ud7b0",
-      "\u200b", "\u200d", "\u200c", "\ufeff", "\u00ad", "\u202e", "\u0301", "\u0300", "e",
-      "\u00a0", "\u3000", "\u2028", "\uff21", "\uff01", "\u201c", "\u2019", "\u2026", "\u2460",
-      "\U0001F468", "\U0001F3FD", "\ufe0f", "\u2764", "\x01", "\x7f", "\xc2\x85", "\xff",
-      "\xe1\x84", "\xed\xa0\x80", "\xc0\x80", "\xea", "\u212b", "\u1e9b\u0323", "\u318d",
-      "ㅋㅋㅋㅋ", "!!!!", "\n\n\n\n", "  \n", "\u1104\u1160\u11ab",
-      "안녕하세요 반갑습니다 오늘은 ", "plain ascii words here ",  // long clean stretches for the chunked scan
+      "a",
+      "Z",
+      " ",
+      "  ",
+      "\t",
+      "\n",
+      "\r",
+      "\r\n",
+      "가",
+      "한",
+      "각",
+      "힣",
+      "ㅋ",
+      "ㅠ",
+      "ㄱ",
+      "ㅏ",
+      "!",
+      "?",
+      ".",
+      "~",
+      "`",
+      "```",
+      "1",
+      "\u1100",
+      "\u1161",
+      "\u11a8",
+      "\u115f",
+      "\u1160",
+      "\u3164",
+      "\uffa0",
+      "\uffa1",
+      "\u110a",
+      "\u119e",
+      "\u11f0",
+      "\ua960",
+      "\ud7b0",
+      "\u200b",
+      "\u200d",
+      "\u200c",
+      "\ufeff",
+      "\u00ad",
+      "\u202e",
+      "\u0301",
+      "\u0300",
+      "e",
+      "\u00a0",
+      "\u3000",
+      "\u2028",
+      "\uff21",
+      "\uff01",
+      "\u201c",
+      "\u2019",
+      "\u2026",
+      "\u2460",
+      "\U0001F468",
+      "\U0001F3FD",
+      "\ufe0f",
+      "\u2764",
+      "\x01",
+      "\x7f",
+      "\xc2\x85",
+      "\xff",
+      "\xe1\x84",
+      "\xed\xa0\x80",
+      "\xc0\x80",
+      "\xea",
+      "\u212b",
+      "\u1e9b\u0323",
+      "\u318d",
+      "ㅋㅋㅋㅋ",
+      "!!!!",
+      "\n\n\n\n",
+      "  \n",
+      "\u1104\u1160\u11ab",
+      "안녕하세요 반갑습니다 오늘은 ",
+      "plain ascii words here ",  // long clean stretches for the chunked scan
   };
   std::mt19937 rng(20240611);
   std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
@@ -425,9 +529,9 @@ TEST(NormalizeFuzz, RandomTextsAreIdempotentAndMatchTheReference) {
       ASSERT_EQ(once.text, reference(text, options, &reference_mask)) << hex(text);
       ASSERT_EQ(once.changed_rules, reference_mask) << hex(text);
       const NormalizeResult twice = normalize_text(once.text, options);
-      ASSERT_EQ(twice.text, once.text) << "rules " << format_norm_rules(options) << "\nin    "
-                                       << hex(text) << "\nonce  " << hex(once.text)
-                                       << "\ntwice " << hex(twice.text);
+      ASSERT_EQ(twice.text, once.text)
+          << "rules " << format_norm_rules(options) << "\nin    " << hex(text) << "\nonce  "
+          << hex(once.text) << "\ntwice " << hex(twice.text);
     }
   }
 }
@@ -443,13 +547,13 @@ TEST(CanonicalForm, FoldsCaseDropsPunctuationAndCollapsesWhitespace) {
   const std::vector<Expect> cases = {
       {"Hello, World!", "hello world"},
       {"  안녕하세요?!  반갑습니다...  ", "안녕하세요 반갑습니다"},
-      {"\u1112\u1161\u11ab\u1100\u1173\u11af", "한글"},            // NFD -> NFC
-      {"ＡＩ 모델\u3000입니다", "ai 모델 입니다"},                  // width
-      {"안\u200b녕\u3164", "안녕"},                                // invisible, filler
-      {"첫 줄\r\n\n\t둘째\u00a0줄", "첫 줄 둘째 줄"},             // whitespace runs
+      {"\u1112\u1161\u11ab\u1100\u1173\u11af", "한글"},  // NFD -> NFC
+      {"ＡＩ 모델\u3000입니다", "ai 모델 입니다"},       // width
+      {"안\u200b녕\u3164", "안녕"},                      // invisible, filler
+      {"첫 줄\r\n\n\t둘째\u00a0줄", "첫 줄 둘째 줄"},    // whitespace runs
       {"“인용” (괄호) [대괄호] 10,000원 ₩5 3+4=7", "인용 괄호 대괄호 10000원 5 347"},
-      {"ΣΑΣ Straße ÉCOLE", "σασ straße école"},                    // simple case folding
-      {"좋아요 👍🏽 ❤\ufe0f\u200d🔥 ㅋㅋ", "좋아요 ㅋㅋ"},            // symbols, ZWJ, VS16
+      {"ΣΑΣ Straße ÉCOLE", "σασ straße école"},                          // simple case folding
+      {"좋아요 👍🏽 ❤\ufe0f\u200d🔥 ㅋㅋ", "좋아요 ㅋㅋ"},  // symbols, ZWJ, VS16
       {"a - b", "a b"},
       {"", ""},
       {"!!!", ""},
@@ -484,7 +588,9 @@ std::string canonical_reference(std::string_view text) {
       pending_space = true;
     } else if ((U_GET_GC_MASK(u) & kDropped) == 0 && !(u >= 0xFE00 && u <= 0xFE0F) &&
                !(u >= 0xE0100 && u <= 0xE01EF)) {
-      emit([&] { detail::append_utf8(out, static_cast<char32_t>(u_foldCase(u, U_FOLD_CASE_DEFAULT))); });
+      emit([&] {
+        detail::append_utf8(out, static_cast<char32_t>(u_foldCase(u, U_FOLD_CASE_DEFAULT)));
+      });
     }
     i += d.len;
   }
@@ -493,10 +599,41 @@ std::string canonical_reference(std::string_view text) {
 
 TEST(CanonicalForm, MatchesTheDefinitionOnRandomTexts) {
   const std::vector<std::string> pieces = {
-      "a", "Z", "q", "7", " ", "  ", "\t", "\n", ".", ",", "!", "가", "힣", "한국어 ", "텍스트",
-      "lower words ", "Upper ", "\u1100\u1161", "\u00a0", "\u3000", "\u200b", "\u2026", "ＡＢ",
-      "\U0001F44D", "\ufe0f", "\u200d", "É", "ß", "Σ", "\xff", "\xea\xb0", "ㅋㅋ", "(괄호)",
-      "이것은 꽤 긴 한국어 문장입니다 그리고 계속됩니다 ", "some plain lower case words go here ",
+      "a",
+      "Z",
+      "q",
+      "7",
+      " ",
+      "  ",
+      "\t",
+      "\n",
+      ".",
+      ",",
+      "!",
+      "가",
+      "힣",
+      "한국어 ",
+      "텍스트",
+      "lower words ",
+      "Upper ",
+      "\u1100\u1161",
+      "\u00a0",
+      "\u3000",
+      "\u200b",
+      "\u2026",
+      "ＡＢ",
+      "\U0001F44D",
+      "\ufe0f",
+      "\u200d",
+      "É",
+      "ß",
+      "Σ",
+      "\xff",
+      "\xea\xb0",
+      "ㅋㅋ",
+      "(괄호)",
+      "이것은 꽤 긴 한국어 문장입니다 그리고 계속됩니다 ",
+      "some plain lower case words go here ",
   };
   std::mt19937 rng(7);
   std::uniform_int_distribution<size_t> pick(0, pieces.size() - 1);
@@ -523,9 +660,7 @@ TEST(CanonicalForm, IntoReusesTheBufferAndMayAliasItsInput) {
   EXPECT_EQ(self, "a b");
 }
 
-TEST(CanonicalForm, KeepsInvalidBytes) {
-  EXPECT_EQ(canonical_form("A\xff B"), "a\xff b");
-}
+TEST(CanonicalForm, KeepsInvalidBytes) { EXPECT_EQ(canonical_form("A\xff B"), "a\xff b"); }
 
 // ---------------------------------------------------------------------------
 // Options, names and tables
@@ -560,7 +695,8 @@ TEST(NormalizeOptionsTest, RulesReplaceAndNoRuleRemoves) {
   EXPECT_TRUE(more->has(NormRule::kQuotes));
   EXPECT_FALSE(more->has(NormRule::kNfc));
   EXPECT_EQ(more->max_blank_lines, 0);
-  EXPECT_EQ(format_norm_rules(more.value()), "newlines,invisible,filler,jamo,width,spaces=0,quotes");
+  EXPECT_EQ(format_norm_rules(more.value()),
+            "newlines,invisible,filler,jamo,width,spaces=0,quotes");
 
   auto round = make_normalize_options(format_norm_rules(more.value()), "");
   ASSERT_TRUE(round.is_ok());
@@ -569,9 +705,16 @@ TEST(NormalizeOptionsTest, RulesReplaceAndNoRuleRemoves) {
 }
 
 TEST(NormalizeOptionsTest, BadSpecsAreInvalidArguments) {
-  for (const auto& [rules, disabled] : std::vector<std::pair<std::string, std::string>>{
-           {"nfc,bogus", ""}, {"repeat=0", ""}, {"repeat=x", ""}, {"repeat=3x", ""},
-           {"nfc=2", ""}, {"nfc,,width", ""}, {"", "repeat=3"}, {"", "NFC"}, {"spaces=-1", ""}}) {
+  for (const auto& [rules, disabled] :
+       std::vector<std::pair<std::string, std::string>>{{"nfc,bogus", ""},
+                                                        {"repeat=0", ""},
+                                                        {"repeat=x", ""},
+                                                        {"repeat=3x", ""},
+                                                        {"nfc=2", ""},
+                                                        {"nfc,,width", ""},
+                                                        {"", "repeat=3"},
+                                                        {"", "NFC"},
+                                                        {"spaces=-1", ""}}) {
     auto options = make_normalize_options(rules, disabled);
     ASSERT_FALSE(options.is_ok()) << rules << " / " << disabled;
     EXPECT_EQ(options.status().code(), StatusCode::kInvalidArgument);
@@ -582,7 +725,8 @@ TEST(NormalizeOptionsTest, BadSpecsAreInvalidArguments) {
 std::string char_name(char32_t c) {
   char buf[128];
   UErrorCode status = U_ZERO_ERROR;
-  const int32_t n = u_charName(static_cast<UChar32>(c), U_UNICODE_CHAR_NAME, buf, sizeof buf, &status);
+  const int32_t n =
+      u_charName(static_cast<UChar32>(c), U_UNICODE_CHAR_NAME, buf, sizeof buf, &status);
   return U_SUCCESS(status) && n > 0 ? std::string(buf, static_cast<size_t>(n)) : std::string();
 }
 

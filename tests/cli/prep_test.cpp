@@ -1,0 +1,173 @@
+// Issue 6: prep and split from the command line.
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "../unit/test_util.hpp"
+
+namespace dadeum {
+namespace {
+
+using testing::read_file;
+using testing::run_cli;
+using testing::source_path;
+using testing::split_lines;
+using testing::TempDir;
+
+const std::string kSeeds = source_path("seeds/ko-instruct-400.jsonl");
+
+// id -> value of a top-level string field, for every line of a JSONL file.
+std::map<std::string, std::string> field_by_id(const std::string& path, const char* field) {
+  std::map<std::string, std::string> values;
+  simdjson::dom::parser parser;
+  for (const std::string& line : split_lines(read_file(path))) {
+    auto record = parser.parse(line).value();
+    std::string id(record["id"].get_string().value());
+    auto value = record[field];
+    values[id] = value.error() ? "" : std::string(value.get_string().value());
+  }
+  return values;
+}
+
+std::string without_run_line(const std::string& manifest) {
+  std::string out;
+  for (const std::string& line : split_lines(manifest)) {
+    if (line.find("\"run\":") == std::string::npos) out += line + "\n";
+  }
+  return out;
+}
+
+TEST(Prep, SeedSetExactStratifiedValidation) {
+  TempDir dir;
+  auto result = run_cli("prep -q " + kSeeds + " -o " + dir.file("out") + " --val-size 40 --stratify-by category --seed 7");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto validation = field_by_id(dir.file("out/validation.jsonl"), "category");
+  auto train = field_by_id(dir.file("out/train.jsonl"), "category");
+  EXPECT_EQ(validation.size(), 40u);
+  EXPECT_EQ(train.size() + validation.size(), 396u);
+  std::map<std::string, int> all, in_validation;
+  for (const auto& [id, category] : train) ++all[category];
+  for (const auto& [id, category] : validation) {
+    ++all[category];
+    ++in_validation[category];
+  }
+  for (const auto& [category, count] : all) {
+    double exact = 40.0 * count / 396.0;
+    EXPECT_LE(std::abs(in_validation[category] - exact), 1.0) << category;
+  }
+  std::string manifest = read_file(dir.file("out/manifest.json"));
+  EXPECT_NE(manifest.find("\"holds\": true"), std::string::npos);
+  EXPECT_NE(manifest.find("\"validation\": 40"), std::string::npos);
+}
+
+TEST(Prep, ByteIdenticalAcrossThreadsAndRuns) {
+  TempDir dir;
+  std::string inputs = kSeeds + " " + source_path("samples/noisy-alpaca.jsonl");
+  for (const char* run : {"a --threads 1", "b --threads 2", "c --threads 2"}) {
+    std::string name(run, 1);
+    auto result = run_cli("prep -q " + inputs + " -o " + dir.file(name) + " --val-ratio 0.1 --test-ratio 0.05 --seed 3 " + (run + 2));
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+  for (const char* file : {"train.jsonl", "validation.jsonl", "test.jsonl", "dropped.jsonl", "rejects.jsonl", "duplicates.jsonl"}) {
+    std::string first = read_file(dir.file(std::string("a/") + file));
+    EXPECT_EQ(first, read_file(dir.file(std::string("b/") + file))) << file;
+    EXPECT_EQ(first, read_file(dir.file(std::string("c/") + file))) << file;
+  }
+  std::string manifest = without_run_line(read_file(dir.file("a/manifest.json")));
+  EXPECT_EQ(manifest, without_run_line(read_file(dir.file("b/manifest.json"))));
+  EXPECT_EQ(manifest, without_run_line(read_file(dir.file("c/manifest.json"))));
+}
+
+TEST(Prep, HashModeNeverMovesOldRecords) {
+  TempDir dir;
+  auto lines = split_lines(read_file(kSeeds));
+  std::string first_part, all;
+  for (size_t idx = 0; idx < lines.size(); ++idx) {
+    if (idx < 250) first_part += lines[idx] + "\n";
+    all += lines[idx] + "\n";
+  }
+  testing::write_file(dir.file("old.jsonl"), first_part);
+  testing::write_file(dir.file("new.jsonl"), all);
+  for (const char* name : {"old", "new"}) {
+    auto result = run_cli(std::string("prep -q ") + dir.file(std::string(name) + ".jsonl") + " -o " + dir.file(std::string("out-") + name) +
+                          " --split-mode hash --val-ratio 0.2");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+  auto old_validation = field_by_id(dir.file("out-old/validation.jsonl"), "category");
+  auto old_train = field_by_id(dir.file("out-old/train.jsonl"), "category");
+  auto new_validation = field_by_id(dir.file("out-new/validation.jsonl"), "category");
+  auto new_train = field_by_id(dir.file("out-new/train.jsonl"), "category");
+  EXPECT_GT(old_validation.size(), 20u);
+  for (const auto& [id, category] : old_validation) EXPECT_TRUE(new_validation.count(id)) << id;
+  for (const auto& [id, category] : old_train) EXPECT_TRUE(new_train.count(id)) << id;
+}
+
+TEST(Prep, GroupsNeverSpanSplitsAndSamplesCountsHold) {
+  TempDir dir;
+  auto result = run_cli("prep -q " + source_path("samples/noisy-alpaca.jsonl") + " -o " + dir.file("out") +
+                        " --val-ratio 0.3 --seed 11 --group-by category");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto train = field_by_id(dir.file("out/train.jsonl"), "category");
+  auto validation = field_by_id(dir.file("out/validation.jsonl"), "category");
+  EXPECT_EQ(train.size() + validation.size(), 37u);  // 42 valid - 3 exact - 2 near
+  std::set<std::string> train_categories, validation_categories;
+  for (const auto& [id, category] : train) train_categories.insert(category);
+  for (const auto& [id, category] : validation) {
+    validation_categories.insert(category);
+    EXPECT_FALSE(train_categories.count(category)) << category << " is in both splits";
+  }
+  // The conflict group (noisy-026, noisy-047) shares a split.
+  EXPECT_EQ(train.count("noisy-026"), train.count("noisy-047"));
+  EXPECT_EQ(split_lines(read_file(dir.file("out/dropped.jsonl"))).size(), 5u);
+  EXPECT_EQ(split_lines(read_file(dir.file("out/rejects.jsonl"))).size(), 5u);
+  EXPECT_EQ(split_lines(read_file(dir.file("out/duplicates.jsonl"))).size(), 6u);  // 3 exact, 2 near, 1 conflict
+  std::string manifest = read_file(dir.file("out/manifest.json"));
+  EXPECT_NE(manifest.find("\"read\": 47"), std::string::npos);
+  EXPECT_NE(manifest.find("\"holds\": true"), std::string::npos);
+  // Every dropped duplicate names the record it duplicates.
+  for (const std::string& line : split_lines(read_file(dir.file("out/dropped.jsonl")))) {
+    EXPECT_NE(line.find("\"duplicate_of\":"), std::string::npos) << line;
+  }
+}
+
+TEST(Prep, RefusesNonEmptyOutputAndStrictLeavesNoFiles) {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("busy"));
+  testing::write_file(dir.file("busy/keep.txt"), "x");
+  auto refused = run_cli("prep " + kSeeds + " -o " + dir.file("busy"));
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_NE(refused.err.find("not empty"), std::string::npos);
+  EXPECT_EQ(run_cli("prep -q " + kSeeds + " -o " + dir.file("busy") + " --force").exit_code, 0);
+
+  auto strict = run_cli("prep " + source_path("samples/noisy-alpaca.jsonl") + " -o " + dir.file("strict") + " --strict");
+  EXPECT_EQ(strict.exit_code, 1);
+  EXPECT_NE(strict.err.find("noisy-alpaca.jsonl:11"), std::string::npos) << strict.err;
+  EXPECT_TRUE(std::filesystem::is_empty(dir.file("strict")));
+}
+
+TEST(Prep, ReadsStdinAndConvertsSchema) {
+  TempDir dir;
+  auto result = run_cli("prep -q - -o " + dir.file("out") + " --val-size 5 --to messages", kSeeds);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto validation = split_lines(read_file(dir.file("out/validation.jsonl")));
+  ASSERT_EQ(validation.size(), 5u);
+  EXPECT_NE(validation[0].find("\"messages\":[{\"role\":\"user\""), std::string::npos);
+  EXPECT_NE(read_file(dir.file("out/manifest.json")).find("\"path\": \"<stdin>\""), std::string::npos);
+}
+
+TEST(Split, KeepsRecordsAsReadAndPromptsTogether) {
+  TempDir dir;
+  auto result = run_cli("split -q " + source_path("samples/noisy-alpaca.jsonl") + " -o " + dir.file("out") + " --val-size 10");
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  auto train = field_by_id(dir.file("out/train.jsonl"), "category");
+  auto validation = field_by_id(dir.file("out/validation.jsonl"), "category");
+  EXPECT_EQ(train.size() + validation.size(), 42u);  // nothing removed
+  EXPECT_EQ(validation.size(), 10u);
+  EXPECT_EQ(train.count("noisy-001"), train.count("noisy-034"));  // same prompt, same split
+}
+
+}  // namespace
+}  // namespace dadeum
