@@ -1,5 +1,6 @@
 // dadeum stats: dataset statistics as text, JSON and an HTML report; and dadeum tokenizer
 // train: a sentencepiece model for token counts.
+#include <cerrno>
 #include <iostream>
 
 #include "cli_common.hpp"
@@ -92,8 +93,10 @@ int run_stats(const StatsCommandOptions& options, bool by_given) {
       return kExitUsage;
     }
   }
+  errno = 0;
   std::cout << (options.json ? format_stats_json(report) : format_stats_text(report)) << std::flush;
   if (!std::cout) {
+    if (errno == EPIPE) return kExitOk;  // the reader closed the pipe (| head): not an error
     print_error("cannot write to standard output");
     return kExitUsage;
   }
