@@ -52,7 +52,8 @@ Status for_each_item(std::string_view list, const std::function<Status(std::stri
   while (true) {
     const size_t comma = list.find(',');
     const std::string_view item = trim_blanks(list.substr(0, comma));
-    if (item.empty()) return invalid_argument("empty item in rule list '" + std::string(list) + "'");
+    if (item.empty())
+      return invalid_argument("empty item in rule list '" + std::string(list) + "'");
     DADEUM_RETURN_IF_ERROR(fn(item));
     if (comma == std::string_view::npos) return Status::ok();
     list.remove_prefix(comma + 1);
@@ -119,10 +120,14 @@ enum class Fold : uint8_t { kKeep, kFold, kSpace, kDrop };
 constexpr std::array<Fold, 128> make_ascii_fold() {
   std::array<Fold, 128> t{};
   for (int c = 0; c < 128; ++c) {
-    if (c >= 'A' && c <= 'Z') t[c] = Fold::kFold;
-    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')) t[c] = Fold::kKeep;
-    else if (c == ' ' || (c >= '\t' && c <= '\r')) t[c] = Fold::kSpace;
-    else t[c] = Fold::kDrop;
+    if (c >= 'A' && c <= 'Z')
+      t[c] = Fold::kFold;
+    else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+      t[c] = Fold::kKeep;
+    else if (c == ' ' || (c >= '\t' && c <= '\r'))
+      t[c] = Fold::kSpace;
+    else
+      t[c] = Fold::kDrop;
   }
   return t;
 }
@@ -180,11 +185,11 @@ size_t skip_verbatim_chunks(const unsigned char* p, size_t n, size_t j, bool run
     if ((kept_mask | space_mask | lead_mask | cont_mask) != 0xFFFF) break;
     const uint32_t owed = (lead_mask << 1) | (lead_mask << 2);
     if (cont_mask != ((owed | carry) & 0xFFFF)) break;
-    const __m128i bad_lead = _mm_or_si128(
-        _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(0xEA))),
-                      _mm_cmplt_epi8(next, _mm_set1_epi8(static_cast<char>(0xB0)))),
-        _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(0xED))),
-                      _mm_cmpgt_epi8(next, _mm_set1_epi8(static_cast<char>(0x9D)))));
+    const __m128i bad_lead =
+        _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(0xEA))),
+                                   _mm_cmplt_epi8(next, _mm_set1_epi8(static_cast<char>(0xB0)))),
+                     _mm_and_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8(static_cast<char>(0xED))),
+                                   _mm_cmpgt_epi8(next, _mm_set1_epi8(static_cast<char>(0x9D)))));
     if (_mm_movemask_epi8(bad_lead) != 0) break;
     // A space must be followed by a kept character inside this chunk.
     if ((space_mask & ~((kept_mask | lead_mask) >> 1)) != 0) break;
@@ -225,10 +230,14 @@ void fold_into(std::string_view text, std::string& out) {
         simd_from = j + 16;
         if (j >= n) break;
       }
-      if (p[j] < 0x80 && kAsciiFold[p[j]] == Fold::kKeep) ++j;
-      else if (is_syllable_at(p, n, j)) j += 3;
-      else if (p[j] == ' ' && j > i && j + 1 < n && is_kept_at(p, n, j + 1)) ++j;
-      else break;
+      if (p[j] < 0x80 && kAsciiFold[p[j]] == Fold::kKeep)
+        ++j;
+      else if (is_syllable_at(p, n, j))
+        j += 3;
+      else if (p[j] == ' ' && j > i && j + 1 < n && is_kept_at(p, n, j + 1))
+        ++j;
+      else
+        break;
     }
     if (j > i) {
       separate();
@@ -257,8 +266,8 @@ void fold_into(std::string_view text, std::string& out) {
         pending_space = true;
       } else if (fold != Fold::kDrop) {
         separate();
-        detail::append_utf8(out, static_cast<char32_t>(u_foldCase(static_cast<UChar32>(d.cp),
-                                                                  U_FOLD_CASE_DEFAULT)));
+        detail::append_utf8(out, static_cast<char32_t>(
+                                     u_foldCase(static_cast<UChar32>(d.cp), U_FOLD_CASE_DEFAULT)));
       }
     }
     i += d.len;
@@ -279,15 +288,14 @@ std::optional<NormRule> parse_norm_rule(std::string_view name) noexcept {
   return std::nullopt;
 }
 
-Result<NormalizeOptions> make_normalize_options(std::string_view rules,
-                                                std::string_view disabled) {
+Result<NormalizeOptions> make_normalize_options(std::string_view rules, std::string_view disabled) {
   NormalizeOptions options;
   rules = trim_blanks(rules);
   disabled = trim_blanks(disabled);
   if (!rules.empty()) {
     options.rules = 0;
-    DADEUM_RETURN_IF_ERROR(for_each_item(
-        rules, [&](std::string_view item) { return add_rule_item(item, options); }));
+    DADEUM_RETURN_IF_ERROR(
+        for_each_item(rules, [&](std::string_view item) { return add_rule_item(item, options); }));
   }
   if (!disabled.empty()) {
     DADEUM_RETURN_IF_ERROR(for_each_item(

@@ -2,6 +2,8 @@
 // applies them in order. See docs/normalization.md for what each rule does
 // and why; normalize.cpp puts the fast pre-scan in front of this.
 
+#include "detail/normalize_rules.hpp"
+
 #include <unicode/bytestream.h>
 #include <unicode/normalizer2.h>
 #include <unicode/stringpiece.h>
@@ -15,7 +17,6 @@
 #include <unordered_map>
 
 #include "detail/normalize_icu.hpp"
-#include "detail/normalize_rules.hpp"
 #include "detail/normalize_utf8.hpp"
 
 namespace dadeum::detail {
@@ -26,9 +27,9 @@ namespace {
 
 // What a rule does with the text at one position.
 struct Edit {
-  size_t length = 0;         //!< bytes covered; 0 means "the current code point"
-  bool replace = false;      //!< false: keep those bytes as they are
-  std::string_view with;     //!< the replacement when `replace`
+  size_t length = 0;      //!< bytes covered; 0 means "the current code point"
+  bool replace = false;   //!< false: keep those bytes as they are
+  std::string_view with;  //!< the replacement when `replace`
 
   static Edit keep() { return {}; }
   static Edit keep_bytes(size_t n) { return {n, false, {}}; }
@@ -93,8 +94,8 @@ bool apply_newlines(std::string_view in, std::string& out) {
 // invisible
 
 bool is_pictographic(char32_t c) {
-  return c != kInvalidCodePoint && u_hasBinaryProperty(static_cast<UChar32>(c),
-                                                       UCHAR_EXTENDED_PICTOGRAPHIC);
+  return c != kInvalidCodePoint &&
+         u_hasBinaryProperty(static_cast<UChar32>(c), UCHAR_EXTENDED_PICTOGRAPHIC);
 }
 
 // What may stand right before the ZWJ of an emoji ZWJ sequence: the emoji
@@ -126,11 +127,11 @@ bool apply_invisible(std::string_view in, std::string& out) {
 
 // One syllable block: maximal run of jamo / syllables glued by GB6-GB8.
 struct Block {
-  size_t end = 0;             //!< byte offset just past the block
-  bool has_jamo = false;      //!< contains a conjoining jamo
-  bool has_filler = false;    //!< contains U+115F or U+1160
-  bool all_fillers = true;    //!< every member is U+115F or U+1160
-  bool well_formed = false;   //!< L+ V+ T* | LV V* T* | LVT T*, no filler
+  size_t end = 0;            //!< byte offset just past the block
+  bool has_jamo = false;     //!< contains a conjoining jamo
+  bool has_filler = false;   //!< contains U+115F or U+1160
+  bool all_fillers = true;   //!< every member is U+115F or U+1160
+  bool well_formed = false;  //!< L+ V+ T* | LV V* T* | LVT T*, no filler
 };
 
 Block scan_block(std::string_view in, size_t begin, Decoded first) {
@@ -149,14 +150,17 @@ Block scan_block(std::string_view in, size_t begin, Decoded first) {
     b.has_filler |= filler;
     b.all_fillers &= filler;
     if (i == begin) {
-      state = kind == JamoKind::kL ? State::kL
-              : kind == JamoKind::kLV ? State::kV
+      state = kind == JamoKind::kL     ? State::kL
+              : kind == JamoKind::kLV  ? State::kV
               : kind == JamoKind::kLVT ? State::kT
                                        : State::kBroken;
     } else if (state != State::kBroken) {
-      if (kind == JamoKind::kLV || kind == JamoKind::kLVT) state = State::kBroken;  // L + syllable
-      else if (kind == JamoKind::kV) state = State::kV;
-      else if (kind == JamoKind::kT) state = State::kT;
+      if (kind == JamoKind::kLV || kind == JamoKind::kLVT)
+        state = State::kBroken;  // L + syllable
+      else if (kind == JamoKind::kV)
+        state = State::kV;
+      else if (kind == JamoKind::kT)
+        state = State::kT;
     }
     prev = kind;
     i += d.len;
@@ -323,7 +327,7 @@ bool apply_icu(const icu::Normalizer2* norm, std::string_view in, std::string& o
 
 char32_t width_target(char32_t c) {
   if (c >= 0xFF01 && c <= 0xFF5E) return c - 0xFEE0;  // full-width ASCII
-  if (c == 0x3000) return ' ';                         // ideographic space
+  if (c == 0x3000) return ' ';                        // ideographic space
   return halfwidth_to_compatibility(c);
 }
 
@@ -399,8 +403,10 @@ bool apply_spaces(std::string_view in, std::string& out, const NormalizeOptions&
     const size_t start = out.size();
     for (size_t i = 0; i < line.size();) {
       const Decoded d = decode_utf8(line, i);
-      if (is_unicode_space(d.cp)) out.push_back(' ');
-      else out.append(line.substr(i, d.len));
+      if (is_unicode_space(d.cp))
+        out.push_back(' ');
+      else
+        out.append(line.substr(i, d.len));
       i += d.len;
     }
     while (out.size() > start && (out.back() == ' ' || out.back() == '\t')) out.pop_back();
@@ -452,7 +458,7 @@ bool apply_quotes(std::string_view in, std::string& out) {
 
 // ---------------------------------------------------------------------------
 
-char32_t compatibility_jamo(char32_t conjoining) noexcept {
+char32_t compatibility_jamo(char32_t conjoining) {
   static const CompatJamoTable table;
   return table.get(conjoining);
 }
@@ -486,16 +492,26 @@ bool code_fence_close(std::string_view line, size_t open_len) noexcept {
 bool apply_rule(NormRule rule, std::string_view in, std::string& out,
                 const NormalizeOptions& options) {
   switch (rule) {
-    case NormRule::kNewlines: return apply_newlines(in, out);
-    case NormRule::kInvisible: return apply_invisible(in, out);
-    case NormRule::kFiller: return apply_filler(in, out);
-    case NormRule::kNfc: return apply_icu(nfc_normalizer(), in, out);
-    case NormRule::kJamo: return apply_jamo(in, out);
-    case NormRule::kWidth: return apply_width(in, out);
-    case NormRule::kSpaces: return apply_spaces(in, out, options);
-    case NormRule::kRepeat: return apply_repeat(in, out, options);
-    case NormRule::kQuotes: return apply_quotes(in, out);
-    case NormRule::kNfkc: return apply_icu(nfkc_normalizer(), in, out);
+    case NormRule::kNewlines:
+      return apply_newlines(in, out);
+    case NormRule::kInvisible:
+      return apply_invisible(in, out);
+    case NormRule::kFiller:
+      return apply_filler(in, out);
+    case NormRule::kNfc:
+      return apply_icu(nfc_normalizer(), in, out);
+    case NormRule::kJamo:
+      return apply_jamo(in, out);
+    case NormRule::kWidth:
+      return apply_width(in, out);
+    case NormRule::kSpaces:
+      return apply_spaces(in, out, options);
+    case NormRule::kRepeat:
+      return apply_repeat(in, out, options);
+    case NormRule::kQuotes:
+      return apply_quotes(in, out);
+    case NormRule::kNfkc:
+      return apply_icu(nfkc_normalizer(), in, out);
   }
   return false;
 }

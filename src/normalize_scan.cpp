@@ -1,10 +1,11 @@
 // The pre-scan: one pass over the bytes that proves a text needs no rule.
 //
 // Most Korean text is ASCII plus precomposed Hangul syllables (U+AC00-D7A3),
-// which no rule changes by themselves. The loop below skips such bytes with a
-// table lookup or a three-byte range check; everything else is classified per
-// code point, and the NFC/NFKC question is handed to ICU only for the part of
-// the text from the first code point that is not normalization-inert.
+// which no rule changes by themselves. The scan skips such text 16 bytes at a
+// time (SSE2) and otherwise byte by byte with a table lookup or a three-byte
+// range check; everything else is classified per code point, and the NFC/NFKC
+// question is handed to ICU only for the part of the text from the first code
+// point that is not normalization-inert.
 
 #include <unicode/normalizer2.h>
 #include <unicode/stringpiece.h>
@@ -58,7 +59,7 @@ struct Active {
         spaces(o.has(NormRule::kSpaces)),
         repeat(o.has(NormRule::kRepeat)),
         quotes(o.has(NormRule::kQuotes)),
-        normalizer(o.has(NormRule::kNfkc) ? nfkc_normalizer()
+        normalizer(o.has(NormRule::kNfkc)  ? nfkc_normalizer()
                    : o.has(NormRule::kNfc) ? nfc_normalizer()
                                            : nullptr),
         repeat_max(static_cast<size_t>(o.repeat_max < 1 ? 1 : o.repeat_max)),
@@ -115,7 +116,9 @@ namespace {
 class PreScan {
  public:
   PreScan(std::string_view text, const NormalizeOptions& options)
-      : text_(text), p_(reinterpret_cast<const unsigned char*>(text.data())), n_(text.size()),
+      : text_(text),
+        p_(reinterpret_cast<const unsigned char*>(text.data())),
+        n_(text.size()),
         a_(options) {}
 
   bool may_change() {
@@ -153,10 +156,12 @@ class PreScan {
       const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_ + i + 1));
       // Signed compares: continuation bytes are -128..-65, leads EA..ED -22..-19.
       const __m128i cont = _mm_cmplt_epi8(x, k_cont_end);
-      const __m128i lead = _mm_and_si128(_mm_cmpgt_epi8(x, k_lead_lo), _mm_cmplt_epi8(x, k_lead_hi));
+      const __m128i lead =
+          _mm_and_si128(_mm_cmpgt_epi8(x, k_lead_lo), _mm_cmplt_epi8(x, k_lead_hi));
       __m128i plain = _mm_and_si128(_mm_cmpgt_epi8(x, k_space_minus_one), _mm_cmplt_epi8(x, k_del));
       // With repeat on, ! ? . ~ pass only when the next byte differs.
-      if (a_.repeat) plain = _mm_andnot_si128(_mm_and_si128(repeat_punct(x), _mm_cmpeq_epi8(x, next)), plain);
+      if (a_.repeat)
+        plain = _mm_andnot_si128(_mm_and_si128(repeat_punct(x), _mm_cmpeq_epi8(x, next)), plain);
       const auto lead_mask = static_cast<uint32_t>(_mm_movemask_epi8(lead));
       const auto cont_mask = static_cast<uint32_t>(_mm_movemask_epi8(cont));
       const auto plain_mask = static_cast<uint32_t>(_mm_movemask_epi8(plain));
@@ -166,9 +171,9 @@ class PreScan {
       if (cont_mask != ((owed | carry) & 0xFFFF)) break;
       // EA 80..AF is U+A000..ABFF (jamo extension A among it); ED 9E.. reaches
       // past U+D7A3 into jamo extension B; both go the slow way.
-      const __m128i bad = _mm_or_si128(
-          _mm_and_si128(_mm_cmpeq_epi8(x, k_ea), _mm_cmplt_epi8(next, k_b0)),
-          _mm_and_si128(_mm_cmpeq_epi8(x, k_ed), _mm_cmpgt_epi8(next, k_9d)));
+      const __m128i bad =
+          _mm_or_si128(_mm_and_si128(_mm_cmpeq_epi8(x, k_ea), _mm_cmplt_epi8(next, k_b0)),
+                       _mm_and_si128(_mm_cmpeq_epi8(x, k_ed), _mm_cmpgt_epi8(next, k_9d)));
       if (_mm_movemask_epi8(bad) != 0) break;
       carry = owed >> 16;
       i += 16;
@@ -182,10 +187,10 @@ class PreScan {
 
 #if defined(__SSE2__)
   static __m128i repeat_punct(__m128i x) {
-    const __m128i a = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('!')),
-                                   _mm_cmpeq_epi8(x, _mm_set1_epi8('?')));
-    const __m128i b = _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')),
-                                   _mm_cmpeq_epi8(x, _mm_set1_epi8('~')));
+    const __m128i a =
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('!')), _mm_cmpeq_epi8(x, _mm_set1_epi8('?')));
+    const __m128i b =
+        _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('.')), _mm_cmpeq_epi8(x, _mm_set1_epi8('~')));
     return _mm_or_si128(a, b);
   }
 #endif

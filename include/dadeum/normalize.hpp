@@ -80,8 +80,7 @@ struct NormalizeOptions {
 //! set, e.g. "default,quotes"). `disabled` ("--no-rule") then removes the named
 //! rules. An empty string leaves that part unchanged. Unknown names, bad
 //! numbers and empty items are kInvalidArgument errors.
-Result<NormalizeOptions> make_normalize_options(std::string_view rules,
-                                                std::string_view disabled);
+Result<NormalizeOptions> make_normalize_options(std::string_view rules, std::string_view disabled);
 
 //! The active rules of `options` as "name,name,..." in enum order, with
 //! "repeat=N" and, when not 2, "spaces=N". Empty for no rules. Parsing it with

@@ -29,7 +29,7 @@ bool may_change(std::string_view text, const NormalizeOptions& options) noexcept
 
 //! The compatibility jamo (U+3131..U+318E) for a conjoining jamo, or 0 when
 //! there is none (fillers, most archaic clusters).
-char32_t compatibility_jamo(char32_t conjoining) noexcept;
+char32_t compatibility_jamo(char32_t conjoining);
 
 //! The compatibility jamo for a half-width Hangul letter U+FFA0..U+FFDC, or 0.
 char32_t halfwidth_to_compatibility(char32_t halfwidth) noexcept;

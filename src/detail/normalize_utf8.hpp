@@ -102,7 +102,7 @@ constexpr bool is_conjoining_jamo(char32_t c) {
 
 inline constexpr char32_t kChoseongFiller = 0x115F;
 inline constexpr char32_t kJungseongFiller = 0x1160;
-inline constexpr char32_t kHangulFiller = 0x3164;          // compatibility filler
+inline constexpr char32_t kHangulFiller = 0x3164;  // compatibility filler
 inline constexpr char32_t kHalfwidthHangulFiller = 0xFFA0;
 
 constexpr bool is_conjoining_filler(char32_t c) {
@@ -144,8 +144,8 @@ constexpr bool jamo_joins(JamoKind prev, JamoKind next) {
 
 //! Space separators (general category Zs) other than U+0020.
 constexpr bool is_unicode_space(char32_t c) {
-  return c == 0x00A0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F ||
-         c == 0x205F || c == 0x3000;
+  return c == 0x00A0 || c == 0x1680 || (c >= 0x2000 && c <= 0x200A) || c == 0x202F || c == 0x205F ||
+         c == 0x3000;
 }
 
 //! Bidi_Control characters: ALM, LRM, RLM, LRE..RLO, LRI..PDI.
