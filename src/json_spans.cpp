@@ -1,5 +1,7 @@
 #include "detail/json_spans.hpp"
 
+#include <cstring>
+
 namespace dadeum::detail {
 namespace {
 
@@ -10,6 +12,22 @@ size_t skip_space(std::string_view json, size_t pos, size_t end) {
   return pos;
 }
 
+// The position just past the string token starting at `pos` (on its opening quote): the
+// next quote not escaped by an odd run of backslashes.
+size_t skip_string(std::string_view json, size_t pos, size_t end) {
+  ++pos;
+  while (pos < end) {
+    const void* found = std::memchr(json.data() + pos, '"', end - pos);
+    if (found == nullptr) return end;
+    size_t quote = static_cast<const char*>(found) - json.data();
+    size_t backslashes = 0;
+    while (quote - backslashes > pos && json[quote - backslashes - 1] == '\\') ++backslashes;
+    if (backslashes % 2 == 0) return quote + 1;
+    pos = quote + 1;
+  }
+  return end;
+}
+
 // Returns the position just past the value starting at `pos`. The text is valid JSON, so
 // only strings and nesting need care.
 size_t skip_value(std::string_view json, size_t pos, size_t end) {
@@ -17,9 +35,7 @@ size_t skip_value(std::string_view json, size_t pos, size_t end) {
   while (pos < end) {
     char c = json[pos];
     if (c == '"') {
-      ++pos;
-      while (pos < end && json[pos] != '"') pos += json[pos] == '\\' ? 2 : 1;
-      ++pos;
+      pos = skip_string(json, pos, end);
       if (depth == 0) return pos;
       continue;
     }

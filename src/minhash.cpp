@@ -26,7 +26,6 @@
 // twice (AVX2 and baseline x86-64) and the loader picks the one the CPU runs.
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstring>
 
@@ -57,9 +56,9 @@ size_t padded_lanes(uint32_t permutations) {
 }
 
 // Folds `count` shingle hashes into the minima (lane_blocks * 8 values), see
-// the comment at the top of the file. Vectors are moved with memcpy (unaligned loads and
-// stores) and never passed to other functions: a 32-byte vector argument
-// would have a different ABI in the two clones.
+// the comment at the top of the file. Vectors are moved with memcpy
+// (unaligned loads and stores) and never passed to other functions: a 32-byte
+// vector argument would have a different ABI in the two clones.
 DADEUM_FOLD_CLONES
 void fold_hashes(const uint64_t* hashes, size_t count, uint32_t* mins, size_t lane_blocks) {
   const LaneVector lane_index = {0, 1, 2, 3, 4, 5, 6, 7};
@@ -110,6 +109,19 @@ double integrate(F f, double from, double to) {
   return sum * width / 3.0;
 }
 
+// Divisors of n in increasing order, found in O(sqrt(n)) steps.
+std::vector<uint32_t> divisors(uint32_t n) {
+  std::vector<uint32_t> small;
+  std::vector<uint32_t> large;
+  for (uint64_t d = 1; d * d <= n; ++d) {
+    if (n % d != 0) continue;
+    small.push_back(static_cast<uint32_t>(d));
+    if (d * d != n) large.push_back(static_cast<uint32_t>(n / d));
+  }
+  small.insert(small.end(), large.rbegin(), large.rend());
+  return small;
+}
+
 double weighted_error(double threshold, uint32_t bands, uint32_t rows) {
   auto candidate = [&](double s) { return candidate_probability(s, bands, rows); };
   auto missed = [&](double s) { return 1.0 - candidate_probability(s, bands, rows); };
@@ -130,8 +142,7 @@ MinHashConfig make_minhash_config(double threshold, uint32_t permutations, uint3
   config.ngram = std::max<uint32_t>(ngram, 1);
   double best_error = 0.0;
   // Only exact divisors: every signature position belongs to one band.
-  for (uint32_t bands = 1; bands <= config.permutations; ++bands) {
-    if (config.permutations % bands != 0) continue;
+  for (uint32_t bands : divisors(config.permutations)) {
     uint32_t rows = config.permutations / bands;
     double error = weighted_error(config.threshold, bands, rows);
     if (config.bands == 0 || error < best_error) {
@@ -183,10 +194,11 @@ void MinHasher::signature(std::string_view canonical, std::vector<uint32_t>& sig
     fold_hashes(batch_.data(), batched, signature.data(), lanes / kLaneBlock);
     batched = 0;
   };
-  detail::for_each_shingle_hash(canonical, config_.ngram, config_.seed, starts_, [&](uint64_t hash) {
-    batch_[batched++] = hash;
-    if (batched == batch_.size()) fold();
-  });
+  detail::for_each_shingle_hash(canonical, config_.ngram, config_.seed, starts_,
+                                [&](uint64_t hash) {
+                                  batch_[batched++] = hash;
+                                  if (batched == batch_.size()) fold();
+                                });
   fold();
   signature.resize(config_.permutations);  // drop the padding lanes
 }

@@ -66,8 +66,8 @@ struct Located {
 
 class RecordAdapter {
  public:
-  RecordAdapter(Example& example, const std::vector<FieldMapping>& map)
-      : ex_(example), map_(map) {}
+  RecordAdapter(Example& example, const std::vector<FieldMapping>& map, bool decode_text)
+      : ex_(example), map_(map), decode_text_(decode_text) {}
 
   // Returns false when the record was rejected.
   bool load(element root) {
@@ -195,7 +195,7 @@ class RecordAdapter {
     Turn turn;
     turn.role = role;
     turn.slot = slot;
-    turn.text = std::string(value.get_string().value_unsafe());
+    if (decode_text_) turn.text = std::string(value.get_string().value_unsafe());
     turn.token = span;
     return turn;
   }
@@ -318,9 +318,10 @@ class RecordAdapter {
     turn.role = *role;
     turn.slot = Slot::kMessage;
     if (text_value->is_string()) {
-      turn.text = std::string(text_value->get_string().value_unsafe());
+      std::string_view text = text_value->get_string().value_unsafe();
+      if (decode_text_) turn.text = std::string(text);
       turn.token = text_span;
-      if (turn.text.empty() && !(has_tool_calls && *role == Role::kAssistant)) {
+      if (text.empty() && !(has_tool_calls && *role == Role::kAssistant)) {
         return fail("empty_text", where + "." + std::string(text_key) + " is empty");
       }
     } else if (!(text_value->is_null() && has_tool_calls)) {
@@ -362,6 +363,7 @@ class RecordAdapter {
 
   Example& ex_;
   const std::vector<FieldMapping>& map_;
+  bool decode_text_;  // false: only validate (texts stay in raw)
   element root_;
   std::vector<detail::MemberSpan> spans_;
   std::vector<std::string_view> keys_;
@@ -396,11 +398,11 @@ bool parse_json(Example& ex, simdjson::dom::parser& parser, element& root) {
 }
 
 void parse_one(Example& ex, Schema schema, const std::vector<FieldMapping>& map,
-               simdjson::dom::parser& parser) {
+               simdjson::dom::parser& parser, bool decode_text = true) {
   if (!ex.kept()) return;  // rejected while reading
   element root;
   if (!parse_json(ex, parser, root)) return;
-  RecordAdapter adapter(ex, map);
+  RecordAdapter adapter(ex, map, decode_text);
   if (!adapter.load(root)) return;
   if (schema == Schema::kAuto) schema = detail::detect_schema(adapter.keys(), map);
   adapter.adapt(schema);
@@ -447,18 +449,20 @@ Schema detect_batch_schema(Batch& batch, const ReadOptions& options, size_t max_
 
 struct RecordParser::Impl {
   std::vector<FieldMapping> map;
+  bool decode_text = true;
   tbb::enumerable_thread_specific<simdjson::dom::parser> parsers;
 };
 
 RecordParser::RecordParser(const ReadOptions& options) : impl_(std::make_unique<Impl>()) {
   impl_->map = options.map;
+  impl_->decode_text = options.decode_text;
 }
 
 RecordParser::~RecordParser() = default;
 
 void RecordParser::parse(Batch& batch) const {
   simdjson::dom::parser& parser = impl_->parsers.local();
-  for (Example& record : batch.records) parse_one(record, batch.schema, impl_->map, parser);
+  for (Example& record : batch.records) parse_one(record, batch.schema, impl_->map, parser, impl_->decode_text);
 }
 
 void parse_batch_records(Batch& batch, Schema schema, const std::vector<FieldMapping>& map) {

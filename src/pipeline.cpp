@@ -55,9 +55,8 @@ Status run_stream(InputReader& reader, const PipelineOptions& options, const Bat
     if (stage) stage(*batch);
     return batch;
   };
-  auto finish = [&](Batch* batch) {
-    std::unique_ptr<Batch> owned(batch);
-    for (const Example& record : owned->records) {
+  auto finish = [&](Batch* batch) -> Batch* {
+    for (const Example& record : batch->records) {
       ++counts.read;
       switch (record.outcome.verdict) {
         case Verdict::kKeep: ++counts.kept; break;
@@ -65,16 +64,23 @@ Status run_stream(InputReader& reader, const PipelineOptions& options, const Bat
         case Verdict::kReject: ++counts.rejected; break;
       }
     }
-    Status status = sink(*owned);
-    if (!status.is_ok()) throw StopPipeline{std::move(status)};
+    Status status = sink(*batch);
+    if (!status.is_ok()) {
+      delete batch;
+      throw StopPipeline{std::move(status)};
+    }
+    return batch;
   };
+  // Freeing a batch (thousands of strings) is real work: keep it out of the serial stages.
+  auto release = [](Batch* batch) { delete batch; };
 
   try {
     tbb::parallel_pipeline(
         tokens,
         tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order, read) &
             tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, work) &
-            tbb::make_filter<Batch*, void>(tbb::filter_mode::serial_in_order, finish));
+            tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::serial_in_order, finish) &
+            tbb::make_filter<Batch*, void>(tbb::filter_mode::parallel, release));
   } catch (StopPipeline& stop) {
     return stop.status;
   } catch (const std::bad_alloc&) {

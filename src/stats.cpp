@@ -30,6 +30,7 @@ struct RecordKeys {
 // What accumulate() leaves in a batch for merge().
 struct BatchStats {
   FileStats stats;
+  std::unordered_map<std::string, size_t> group_index;  // --by value -> stats.groups index
   std::vector<RecordKeys> keys;      // one per valid record, in order
   std::vector<uint32_t> signatures;  // MinHash signature of each record with has_full
 };
@@ -122,13 +123,14 @@ FieldStats& field_in(FileStats& stats, std::string_view name) {
   return stats.fields.back();
 }
 
-GroupStats& group_in(FileStats& stats, std::string_view value) {
-  for (GroupStats& group : stats.groups) {  // a batch sees few distinct values
-    if (group.value == value) return group;
+// A --by field can be an id with a value per record, hence the index.
+GroupStats& group_in(FileStats& stats, std::unordered_map<std::string, size_t>& index, std::string value) {
+  auto [slot, inserted] = index.try_emplace(std::move(value), stats.groups.size());
+  if (inserted) {
+    stats.groups.emplace_back();
+    stats.groups.back().value = slot->first;
   }
-  stats.groups.emplace_back();
-  stats.groups.back().value = std::string(value);
-  return stats.groups.back();
+  return stats.groups[slot->second];
 }
 
 template <typename T, size_t N>
@@ -417,7 +419,7 @@ void StatsCollector::Impl::measure(Example& record, BatchStats& batch, MinHasher
   if (!options.by_field.empty()) {
     std::optional<std::string> value = member_value(record, options.by_field);
     stats.by_present += value.has_value();
-    GroupStats& group = group_in(stats, value ? *value : std::string(kMissingGroup));
+    GroupStats& group = group_in(stats, batch.group_index, value ? std::move(*value) : std::string(kMissingGroup));
     ++group.records;
     for (size_t unit = 0; unit < kUnitCount; ++unit) {
       if (unit == idx(Unit::kTokens) && tokenizer == nullptr) continue;
@@ -546,6 +548,29 @@ StatsReport StatsCollector::finish(const std::vector<InputInfo>& inputs) {
   }
   impl_->files.clear();
   return report;
+}
+
+std::vector<std::string> shown_group_values(const StatsReport& report, size_t limit, size_t* omitted) {
+  std::vector<std::string> values;
+  std::unordered_map<std::string, uint64_t> records;
+  for (const FileStats& file : report.files) {
+    for (const GroupStats& group : file.groups) {
+      auto [slot, inserted] = records.try_emplace(group.value, 0);
+      if (inserted) values.push_back(group.value);
+      slot->second += group.records;
+    }
+  }
+  if (omitted != nullptr) *omitted = values.size() > limit ? values.size() - limit : 0;
+  if (values.size() <= limit) return values;
+  std::vector<size_t> order(values.size());
+  for (size_t pos = 0; pos < order.size(); ++pos) order[pos] = pos;
+  std::stable_sort(order.begin(), order.end(),
+                   [&](size_t a, size_t b) { return records[values[a]] > records[values[b]]; });
+  order.resize(limit);
+  std::sort(order.begin(), order.end());
+  std::vector<std::string> shown;
+  for (size_t pos : order) shown.push_back(values[pos]);
+  return shown;
 }
 
 Result<StatsReport> compute_stats(const std::vector<std::string>& paths, const ReadOptions& read,

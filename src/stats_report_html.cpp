@@ -92,7 +92,7 @@ std::vector<std::string> field_names(const StatsReport& report) {
 // above the largest p95, the last bin also holding everything beyond it.
 std::string length_histogram(const std::vector<const std::vector<uint32_t>*>& values,
                              const std::vector<const Distribution*>& summaries, const std::vector<std::string>& names,
-                             std::string_view title) {
+                             const std::vector<size_t>& colors, std::string_view title) {
   double p95 = 0;
   for (const Distribution* dist : summaries) p95 = std::max(p95, dist->p95);
   // Whole-number bins of a round width (1, 2, 5, 10, 20, 50 …) since lengths are integers.
@@ -104,7 +104,7 @@ std::string length_histogram(const std::vector<const std::vector<uint32_t>*>& va
   }
   std::vector<SvgSeries> series;
   for (size_t idx = 0; idx < values.size(); ++idx) {
-    SvgSeries one{names[idx], std::vector<double>(kBins, 0.0)};
+    SvgSeries one{names[idx], std::vector<double>(kBins, 0.0), colors[idx]};
     for (uint32_t value : *values[idx]) {
       auto bin = static_cast<size_t>(static_cast<double>(value) / width);
       one.values[std::min<size_t>(bin, kBins - 1)] += 1;
@@ -174,16 +174,19 @@ std::string lengths_section(const StatsReport& report) {
       std::vector<const std::vector<uint32_t>*> values;
       std::vector<const Distribution*> summaries;
       std::vector<std::string> present;
-      for (const FileStats& file : report.files) {
+      std::vector<size_t> colors;
+      for (size_t idx = 0; idx < report.files.size(); ++idx) {
+        const FileStats& file = report.files[idx];
         const LengthSeries* series = series_of(file);
         if (series == nullptr) continue;
         values.push_back(&series->values[static_cast<size_t>(unit)]);
         summaries.push_back(&series->summary[static_cast<size_t>(unit)]);
         present.push_back(file.input.display);
+        colors.push_back(idx);
       }
       if (values.empty()) continue;
       std::string unit_label = unit == Unit::kEojeol ? "어절" : std::string(unit_name(unit));
-      out += length_histogram(values, summaries, present, label + " · " + unit_label);
+      out += length_histogram(values, summaries, present, colors, label + " · " + unit_label);
     }
   };
   for (const std::string& name : fields) {
@@ -257,7 +260,7 @@ std::string script_section(const StatsReport& report) {
   // Per-record Hangul ratio over 20 bins of 0.05.
   std::vector<SvgSeries> series;
   for (const FileStats& file : report.files) {
-    SvgSeries one{file.input.display, std::vector<double>(kBins, 0.0)};
+    SvgSeries one{file.input.display, std::vector<double>(kBins, 0.0), series.size()};
     for (float ratio : file.hangul_ratio) one.values[std::min(static_cast<size_t>(ratio * kBins), size_t{kBins - 1})] += 1;
     for (double& count : one.values) {
       count = file.hangul_ratio.empty() ? 0 : 100 * count / static_cast<double>(file.hangul_ratio.size());
@@ -341,7 +344,7 @@ std::string shares_chart(const StatsReport& report, const std::vector<std::strin
   std::vector<SvgSeries> series;
   std::vector<std::vector<std::string>> labels;
   for (const FileStats& file : report.files) {
-    SvgSeries one{file.input.display, {}};
+    SvgSeries one{file.input.display, {}, series.size()};
     std::vector<std::string> texts;
     for (size_t cat = 0; cat < categories.size(); ++cat) {
       uint64_t count = count_of(file, cat);
@@ -388,22 +391,18 @@ std::string answers_section(const StatsReport& report) {
   return out + sentences.done() + "</section>";
 }
 
-std::vector<std::string> group_values(const StatsReport& report) {
-  std::vector<std::string> values;
-  for (const FileStats& file : report.files) {
-    for (const GroupStats& group : file.groups) {
-      if (std::find(values.begin(), values.end(), group.value) == values.end()) values.push_back(group.value);
-    }
-  }
-  return values;
-}
 
 std::string groups_section(const StatsReport& report) {
   bool any = report.options.by_requested;
   for (const FileStats& file : report.files) any |= file.by_present > 0;
   if (!any || report.options.by_field.empty()) return "";
-  std::vector<std::string> values = group_values(report);
+  size_t omitted = 0;
+  std::vector<std::string> values = shown_group_values(report, 40, &omitted);
   std::string out = "<section><h2>By " + html_escape(report.options.by_field) + " · 분류별</h2>";
+  if (omitted > 0) {
+    out += "<p class=\"note\">The " + std::to_string(values.size()) + " values with the most records; " +
+           std::to_string(omitted) + " more are in the JSON report.</p>";
+  }
   out += shares_chart(
       report, values,
       [&](const FileStats& file, size_t idx) {
@@ -465,7 +464,7 @@ std::string comparison_section(const StatsReport& report) {
       line("answers with " + std::string(structure_name(static_cast<Structure>(shape))),
            pct(base.structure.counts[shape], base.structure.answers), pct(file.structure.counts[shape], file.structure.answers), 1, "%");
     }
-    for (const std::string& value : group_values(report)) {
+    for (const std::string& value : shown_group_values(report, 40)) {
       const GroupStats* a = base.group(value);
       const GroupStats* b = file.group(value);
       line(report.options.by_field + " " + value, pct(a ? a->records : 0, base.valid), pct(b ? b->records : 0, file.valid), 1, "%");

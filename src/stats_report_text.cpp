@@ -118,15 +118,6 @@ std::vector<std::string> field_names(const StatsReport& report) {
   return names;
 }
 
-std::vector<std::string> group_values(const StatsReport& report) {
-  std::vector<std::string> values;
-  for (const FileStats& file : report.files) {
-    for (const GroupStats& group : file.groups) {
-      if (std::find(values.begin(), values.end(), group.value) == values.end()) values.push_back(group.value);
-    }
-  }
-  return values;
-}
 
 void add_lengths(Table& table, const StatsReport& report, Unit unit, const std::vector<std::string>& fields) {
   size_t u = static_cast<size_t>(unit);
@@ -207,7 +198,7 @@ std::string format_stats_text(const StatsReport& report) {
               }));
   }
   for (size_t earlier = 0; earlier + 1 < report.files.size(); ++earlier) {
-    table.row("  also in " + report.files[earlier].input.display + " (full/prompt)", cells(report, [&](const FileStats& file) {
+    table.row("  also in file " + num(earlier + 1) + " (full / prompt)", cells(report, [&](const FileStats& file) {
                 if (earlier >= file.overlap.size()) return std::string("");
                 return num(file.overlap[earlier].exact_full) + " / " + num(file.overlap[earlier].exact_prompt);
               }));
@@ -251,7 +242,8 @@ std::string format_stats_text(const StatsReport& report) {
   for (const FileStats& file : report.files) any_by |= file.by_present > 0;
   if (any_by && !report.options.by_field.empty()) {
     table.section("by " + report.options.by_field + ": records, answer chars p50");
-    for (const std::string& value : group_values(report)) {
+    size_t omitted = 0;
+    for (const std::string& value : shown_group_values(report, 40, &omitted)) {
       table.row("  " + value, cells(report, [&](const FileStats& file) {
                   const GroupStats* group = file.group(value);
                   if (group == nullptr) return std::string("-");
@@ -259,6 +251,7 @@ std::string format_stats_text(const StatsReport& report) {
                   return count_and_percent(group->records, file.valid) + ", " + fixed(answer.p50, 0);
                 }));
     }
+    if (omitted > 0) table.row("  (" + num(omitted) + " more values; all in --json)", {});
   }
   return table.render();
 }

@@ -78,7 +78,7 @@ std::string svg_grouped_bars(const std::vector<std::string>& categories, const s
       double width = kBarArea * value / max_value;
       double y = top + kBar * static_cast<double>(idx);
       std::string label = idx < labels.size() && cat < labels[idx].size() ? labels[idx][cat] : "";
-      out += rect(kLabelWidth, y, width, kBar - 2, series_color(idx), series[idx].name + ": " + label);
+      out += rect(kLabelWidth, y, width, kBar - 2, series_color(series[idx].color), series[idx].name + ": " + label);
       out += text(kLabelWidth + width + 4, y + kBar - 3.5, label, "start", "value");
     }
   }
@@ -119,7 +119,7 @@ std::string svg_histogram(const std::vector<std::string>& edges, const std::vect
         double value = bin < series[idx].values.size() ? series[idx].values[bin] : 0;
         double h = plot_h * value / top;
         double x = kLeft + bin_w * static_cast<double>(bin) + bar_w * static_cast<double>(idx);
-        out += rect(x, kTop + plot_h - h, bar_w, h, series_color(idx),
+        out += rect(x, kTop + plot_h - h, bar_w, h, series_color(series[idx].color),
                     series[idx].name + " " + edges[bin] + "–" + edges[bin + 1] + ": " + fmt(value) + "%");
       }
     }

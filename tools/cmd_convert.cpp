@@ -24,6 +24,7 @@ int run_convert(const ConvertOptions& options) {
     print_error(status.message());
     return kExitUsage;
   }
+  read.value().decode_text = *to != Schema::kAuto;  // records kept as they are need no texts
   auto reader = InputReader::open(options.input.inputs, read.value());
   if (!reader.is_ok()) {
     print_error(reader.status().message());

@@ -60,6 +60,7 @@ int run_validate(const ValidateOptions& options) {
     print_error(read.status().message());
     return kExitUsage;
   }
+  read.value().decode_text = false;  // validation needs no copies of the texts
   auto reader = InputReader::open(options.input.inputs, read.value());
   if (!reader.is_ok()) {
     print_error(reader.status().message());

@@ -48,12 +48,13 @@ inline constexpr uint64_t kDefaultHashSeed = 0x64616465756d3031ULL;
 //! XXH3-128 of the bytes with the given seed. Stable across versions: never change.
 Hash128 hash128(std::string_view bytes, uint64_t seed = kDefaultHashSeed);
 
-//! 32 lowercase hex digits, high half first (as `xxhsum -H2` prints XXH128).
+//! 32 lowercase hex digits, high half first (the canonical XXH128 form that
+//! `xxhsum -H2` and python-xxhash's xxh3_128_hexdigest print).
 std::string to_hex(const Hash128& hash);
 
 //! Flat open-addressing table from 128-bit keys to a uint32 value (a record
-//! index). Linear probing, power-of-two capacity, at most 70% full. About
-//! 24-48 bytes per key; no per-key allocation.
+//! index). Linear probing, power-of-two capacity, at most 70% full: 24-byte
+//! slots, 35-69 bytes per key, no per-key allocation.
 class ExactIndex {
  public:
   //! Reserves room for `expected` keys (0: start small and grow).
@@ -66,9 +67,12 @@ class ExactIndex {
   //! The value stored for key, if any.
   std::optional<uint32_t> find(const Hash128& key) const;
 
-  size_t size() const { return size_; }               //!< number of keys stored
-  size_t capacity() const { return slots_.size(); }   //!< number of slots
-  size_t memory_bytes() const { return slots_.size() * sizeof(Slot); }  //!< slot array size
+  //! Number of keys stored.
+  size_t size() const { return size_; }
+  //! Number of slots (a power of two).
+  size_t capacity() const { return slots_.size(); }
+  //! Bytes of the slot array, the whole memory of the table.
+  size_t memory_bytes() const { return slots_.size() * sizeof(Slot); }
 
  private:
   struct Slot {
@@ -96,12 +100,12 @@ struct MinHashConfig {
   uint32_t bands = 0;           //!< LSH bands
   uint32_t rows = 0;            //!< signature values per band
   double threshold = 0.8;       //!< Jaccard threshold the bands x rows are tuned for
-  uint64_t seed = kDefaultHashSeed;  //!< seeds shingle hashing, permutations and band keys
+  uint64_t seed = kDefaultHashSeed;  //!< seeds the shingle hashes and the band keys
 };
 
 //! Weights of the two error areas make_minhash_config() minimizes. Candidates
-//! are verified with exact Jaccard, so a false positive costs one verification
-//! (a few microseconds) while a false negative is a duplicate missed for good;
+//! are verified with exact Jaccard, so a false positive costs one exact
+//! comparison while a false negative is a duplicate missed for good;
 //! and nearly all pairs of a real corpus sit at J < 0.3, where every sensible
 //! S-curve is ~0, so the false positive area overstates the real cost. Hence
 //! misses weigh nine times as much (datasketch weighs them equally).

@@ -28,6 +28,8 @@ struct ReadOptions {
   std::vector<FieldMapping> map;           //!< custom field names (also fixes the schema)
   size_t max_line_bytes = 64u << 20;       //!< a longer record is rejected (line_too_long)
   size_t batch_bytes = 4u << 20;           //!< target size of one batch of records
+  bool decode_text = true;                 //!< false: validate only, Turn::text stays empty
+                                           //!< (records are written from their raw bytes)
 };
 
 enum class InputFormat : uint8_t { kJsonl, kJson, kCsv, kTsv };

@@ -284,6 +284,12 @@ Result<StatsReport> compute_stats(const std::vector<std::string>& paths, const R
 // ---------------------------------------------------------------------------
 // Reports
 
+//! The --by values of all inputs in order of first appearance; when there are more than
+//! `limit`, only the `limit` values with the most records (summed over inputs) are returned,
+//! still in order of first appearance. `omitted` (if set) receives how many were left out.
+std::vector<std::string> shown_group_values(const StatsReport& report, size_t limit = 40,
+                                            size_t* omitted = nullptr);
+
 //! Compact aligned summary for a terminal, one column per input.
 std::string format_stats_text(const StatsReport& report);
 //! The JSON document of docs/stats.md (one line, ends with '\n').

@@ -17,6 +17,7 @@ std::string html_escape(std::string_view text);
 struct SvgSeries {
   std::string name;
   std::vector<double> values;
+  size_t color = 0;  //!< index for series_color(): the input's position, so colours match across charts
 };
 
 //! Horizontal bars grouped by category, one bar per series, each labelled at its end with

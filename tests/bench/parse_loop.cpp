@@ -18,10 +18,12 @@ namespace {
 size_t touch(simdjson::dom::element element) {
   size_t bytes = 0;
   if (element.is_string()) return element.get_string().value_unsafe().size();
-  if (element.is_object()) {
-    for (auto field : element.get_object().value_unsafe()) bytes += touch(field.value);
-  } else if (element.is_array()) {
-    for (auto item : element.get_array().value_unsafe()) bytes += touch(item);
+  simdjson::dom::object object;
+  simdjson::dom::array array;
+  if (element.get(object) == simdjson::SUCCESS) {
+    for (auto field : object) bytes += touch(field.value);
+  } else if (element.get(array) == simdjson::SUCCESS) {
+    for (auto item : array) bytes += touch(item);
   }
   return bytes;
 }
