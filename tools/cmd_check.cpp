@@ -92,7 +92,12 @@ int run_check(const CheckOptions& options) {
     print_error(!split_read.is_ok() ? split_read.status().message() : against_read.status().message());
     return kExitUsage;
   }
-  std::vector<CheckInput> inputs = {{"train", options.train, split_read.value()}, {"validation", options.validation, split_read.value()}};
+  if (options.validation.empty() && options.against.empty()) {
+    print_error("check needs --validation, --against, or both");
+    return kExitUsage;
+  }
+  std::vector<CheckInput> inputs = {{"train", options.train, split_read.value()}};
+  if (!options.validation.empty()) inputs.push_back({"validation", options.validation, split_read.value()});
   if (!options.test.empty()) inputs.push_back({"test", options.test, split_read.value()});
   for (const std::string& path : options.against) inputs.push_back({"against", path, against_read.value()});
   auto report = check_leakage(inputs, leakage, {options.threads});
@@ -187,7 +192,7 @@ void add_check_command(CLI::App& app, int& exit_code) {
       "  dadeum check --train t.jsonl --validation v.jsonl --against bench.jsonl --against-map prompt=question --json\n"
       "  dadeum check --train t.jsonl --validation v.jsonl --kinds exact,prompt --pairs leaks.jsonl");
   command->add_option("--train", options->train, "Train file")->required();
-  command->add_option("--validation", options->validation, "Validation file")->required();
+  command->add_option("--validation", options->validation, "Validation file (may be left out with --against)");
   command->add_option("--test", options->test, "Test file");
   command->add_option("--against", options->against, "Benchmark / reference files");
   command->add_option("--schema", options->schema, "Schema of the splits")->capture_default_str();

@@ -56,7 +56,7 @@ TEST(LshCandidates, HugeBucketLinksEveryMemberToTheFirst) {
 TEST(LshCandidates, DegenerateInputs) {
   EXPECT_TRUE(lsh_candidates({}, 16).empty());
   EXPECT_TRUE(lsh_candidates({1, 1, 1}, 0).empty());
-  EXPECT_TRUE(lsh_candidates({1, 2, 3}, 2).empty());             // 1 record + a partial one
+  EXPECT_TRUE(lsh_candidates({1, 2, 3}, 2).empty());               // 1 record + a partial one
   EXPECT_EQ(lsh_candidates({1, 2, 1, 3, 1}, 2), (Pairs{{0, 1}}));  // trailing 1 ignored
 }
 

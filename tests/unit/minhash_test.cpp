@@ -58,7 +58,8 @@ std::string join(const std::vector<std::string>& cps) {
 // A copy with `edits` code points replaced by random syllables.
 std::vector<std::string> edited(const std::vector<std::string>& cps, size_t edits, Lcg& rng) {
   std::vector<std::string> copy = cps;
-  for (size_t edit = 0; edit < edits; ++edit) copy[rng.next() % copy.size()] = syllable(600 + rng.next() % 500);
+  for (size_t edit = 0; edit < edits; ++edit)
+    copy[rng.next() % copy.size()] = syllable(600 + rng.next() % 500);
   return copy;
 }
 
@@ -120,7 +121,7 @@ void check_many_keys(size_t count, size_t expected, MakeKey make_key) {
   if (expected == 0) {
     EXPECT_GT(index.capacity(), initial_capacity);  // it grew
   }
-  EXPECT_LE(index.size() * 10, index.capacity() * 7);                // at most 70% full
+  EXPECT_LE(index.size() * 10, index.capacity() * 7);  // at most 70% full
   for (uint32_t key_idx = 0; key_idx < count; ++key_idx) {
     ASSERT_EQ(index.find(make_key(key_idx)), key_idx);
     ASSERT_EQ(index.insert_or_get(make_key(key_idx), 0xffffffffu), key_idx);
@@ -323,8 +324,9 @@ TEST(Signature, BandsCollideAsOftenAsTheory) {
     hasher.signature(a, sig_a);
     hasher.signature(b, sig_b);
     for (uint32_t band = 0; band < config.bands; ++band) {
-      bool agree = std::equal(sig_a.begin() + band * config.rows,
-                              sig_a.begin() + (band + 1) * config.rows, sig_b.begin() + band * config.rows);
+      bool agree =
+          std::equal(sig_a.begin() + band * config.rows, sig_a.begin() + (band + 1) * config.rows,
+                     sig_b.begin() + band * config.rows);
       observed += agree;
       expected += std::pow(truth, config.rows);
       ++trials;
@@ -404,6 +406,9 @@ TEST(MinHashConfig, OutOfRangeInputsAreClamped) {
   EXPECT_DOUBLE_EQ(config.threshold, 0.99);
   EXPECT_DOUBLE_EQ(make_minhash_config(-1.0).threshold, 0.01);
   EXPECT_DOUBLE_EQ(make_minhash_config(std::nan("")).threshold, 0.8);
+  // A huge prime: only 1 x p and p x 1 exist, found without a 4-billion-step loop.
+  MinHashConfig huge = make_minhash_config(0.8, 4294967291u);
+  EXPECT_EQ(uint64_t{huge.bands} * huge.rows, 4294967291u);
 }
 
 TEST(CandidateProbability, SCurveEnds) {

@@ -429,6 +429,33 @@ TEST(Collector, ByAnyTopLevelFieldStringOrNot) {
   EXPECT_EQ(source.by_present, 2u);
 }
 
+TEST(Collector, ManyGroupValuesAreCappedInTextAndHtml) {
+  TempDir dir;
+  std::string lines;
+  for (int idx = 0; idx < 100; ++idx) {
+    // id 0 appears 3 times, id 1 twice: they are among the most frequent and must be shown.
+    int id = idx < 3 ? 0 : idx < 5 ? 1 : idx;
+    lines += R"({"id":"<i>)" + std::to_string(id) + R"(&","instruction":"q","output":"a"})" "\n";
+  }
+  write_file(dir.file("ids.jsonl"), lines);
+  StatsOptions options;
+  options.by_field = "id";
+  StatsReport report = stats_of({dir.file("ids.jsonl")}, options, 2, 1024);
+  EXPECT_EQ(report.files[0].groups.size(), 97u);  // every value in the statistics and the JSON
+  size_t omitted = 0;
+  std::vector<std::string> shown = shown_group_values(report, 40, &omitted);
+  ASSERT_EQ(shown.size(), 40u);
+  EXPECT_EQ(omitted, 57u);
+  EXPECT_EQ(shown[0], "<i>0&");
+  EXPECT_EQ(shown[1], "<i>1&");
+  EXPECT_EQ(shown[2], "<i>5&");  // then the first values seen once, in order
+  EXPECT_NE(format_stats_text(report).find("(57 more values; all in --json)"), std::string::npos);
+  std::string html = format_stats_html(report);
+  EXPECT_NE(html.find("&lt;i&gt;0&amp;"), std::string::npos);
+  EXPECT_EQ(html.find("<i>0&"), std::string::npos);
+  EXPECT_NE(html.find("57 more are in the JSON report"), std::string::npos);
+}
+
 TEST(Collector, ChatTurnsAreFieldsByRole) {
   TempDir dir;
   write_file(dir.file("chat.jsonl"),
