@@ -137,7 +137,7 @@ Result<std::unique_ptr<InputReader>> DedupRun::open_reader() {
   return reader;
 }
 
-Status DedupRun::index(const BatchStage& transform, const BatchSink& observe) {
+Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, const BatchStage& verify_transform) {
   auto reader = open_reader();
   if (!reader.is_ok()) return reader.status();
   const std::vector<InputInfo>& inputs = reader.value()->inputs();
@@ -181,7 +181,7 @@ Status DedupRun::index(const BatchStage& transform, const BatchSink& observe) {
   DADEUM_RETURN_IF_ERROR(run_stream(*reader.value(), pipeline_, stage, sink, counts));
   infos_ = reader.value()->inputs();
   index_.resolve_exact();
-  if (!index_.candidates().empty()) DADEUM_RETURN_IF_ERROR(verify_candidates(transform));
+  if (!index_.candidates().empty()) DADEUM_RETURN_IF_ERROR(verify_candidates(verify_transform ? verify_transform : transform));
   index_.resolve_near();
   return Status::ok();
 }

@@ -90,7 +90,8 @@ void filter_record(Example& example, const FilterOptions& options) {
       }
     }
   }
-  uint64_t answer_chars = count_chars(answer);
+  bool length_limits = options.min_answer_chars || options.max_answer_chars || options.max_example_chars;
+  uint64_t answer_chars = length_limits ? count_chars(answer) : 0;  // decoding costs: only when asked
   if (options.min_answer_chars && answer_chars < options.min_answer_chars)
     return drop("answer_too_short", "answer has " + std::to_string(answer_chars) + " characters");
   if (options.max_answer_chars && answer_chars > options.max_answer_chars)

@@ -162,15 +162,22 @@ Result<PrepReport> run_prep(const std::vector<std::string>& inputs, const PrepOp
   DedupRun run(inputs, options.read, options.pipeline, dedup);
   if (!options.against.empty()) DADEUM_RETURN_IF_ERROR(run.load_references(options.against, options.against_read));
 
-  auto transform = [&options](Batch& batch) {
-    auto counts = std::make_shared<StageCounts>();
-    for (Example& record : batch.records) {
-      if (options.normalize) normalize_record(record, options.rules, counts->normalize);
-      scan_record_pii(record, options.pii, counts->pii);
-      if (options.filter) filter_record(record, options.filters);
-    }
-    batch.stage_counts = counts;
+  // The per-record stages. Pass 1 counts; later passes redo only what changes records (a
+  // PII report changes nothing, so it is not scanned again).
+  auto make_transform = [&options](bool counting) {
+    PiiAction pii = counting || options.pii == PiiAction::kMask || options.pii == PiiAction::kDrop ? options.pii : PiiAction::kOff;
+    return [&options, pii](Batch& batch) {
+      auto counts = std::make_shared<StageCounts>();
+      for (Example& record : batch.records) {
+        if (options.normalize) normalize_record(record, options.rules, counts->normalize);
+        scan_record_pii(record, pii, counts->pii);
+        if (options.filter) filter_record(record, options.filters);
+      }
+      batch.stage_counts = counts;
+    };
   };
+  BatchStage counting_transform = make_transform(true);
+  BatchStage transform = make_transform(false);
 
   PrepReport report;
   std::vector<uint64_t> stratum, group_value;
@@ -190,7 +197,7 @@ Result<PrepReport> run_prep(const std::vector<std::string>& inputs, const PrepOp
     }
     return Status::ok();
   };
-  DADEUM_RETURN_IF_ERROR(run.index(transform, observe));
+  DADEUM_RETURN_IF_ERROR(run.index(counting_transform, observe, transform));
 
   // Units: union of dedup groups (conflicts, kept near clusters) and --group-by groups.
   const DedupIndex& index = run.index_data();

@@ -38,6 +38,7 @@ void normalize_record(Example& example, const NormalizeOptions& options, Normali
 }
 
 std::optional<PiiAction> parse_pii_action(std::string_view name) {
+  if (name == "off") return PiiAction::kOff;
   if (name == "report") return PiiAction::kReport;
   if (name == "mask") return PiiAction::kMask;
   if (name == "drop") return PiiAction::kDrop;
@@ -56,7 +57,7 @@ uint64_t PiiCounts::total(PiiType type) const {
 }
 
 void scan_record_pii(Example& example, PiiAction action, PiiCounts& counts) {
-  if (!example.kept()) return;
+  if (!example.kept() || action == PiiAction::kOff) return;
   std::vector<PiiMatch> matches;
   uint32_t types_found = 0;
   for (Turn& turn : example.turns) {

@@ -68,7 +68,7 @@ int run_normalize(const NormalizeCommandOptions& options) {
   Result<NormalizeOptions> rules = make_normalize_options(options.rules, options.no_rules);
   std::optional<PiiAction> pii_action = parse_pii_action(options.pii);
   Status usage = !read.is_ok() ? read.status() : !rules.is_ok() ? rules.status() : Status::ok();
-  if (usage.is_ok() && !pii_action) usage = invalid_argument("--pii must be report, mask or drop");
+  if (usage.is_ok() && !pii_action) usage = invalid_argument("--pii must be off, report, mask or drop");
   if (usage.is_ok()) usage = check_not_an_input(options.output, options.input.inputs);
   if (usage.is_ok()) usage = check_not_an_input(options.dropped, options.input.inputs);
   if (!usage.is_ok()) {
@@ -151,7 +151,7 @@ void add_normalize_command(CLI::App& app, int& exit_code) {
   command->add_option("-o,--output", options->output, "Output JSONL ('-' is stdout)")->capture_default_str();
   command->add_option("--rules", options->rules, "Replace the rule set: e.g. default,repeat=3 or nfc,invisible");
   command->add_option("--no-rule", options->no_rules, "Turn rules off: e.g. width,spaces");
-  command->add_option("--pii", options->pii, "report | mask | drop")->capture_default_str();
+  command->add_option("--pii", options->pii, "off | report | mask | drop")->capture_default_str();
   command->add_option("--dropped", options->dropped, "Write records dropped by --pii drop to this JSONL file");
   command->add_flag("--json", options->json, "Print the report as JSON on stderr");
   command->callback([options, &exit_code] { exit_code = run_normalize(*options); });

@@ -43,7 +43,7 @@ void StageFlags::add_to(CLI::App& command) {
   command.add_option("--rules", rules, "Normalization rules (default set if empty): e.g. default,repeat=3");
   command.add_option("--no-rule", no_rules, "Turn normalization rules off: e.g. width,spaces");
   command.add_flag("--no-normalize", no_normalize, "Write texts as read (hashing still uses the canonical form)");
-  command.add_option("--pii", pii, "report | mask | drop")->capture_default_str();
+  command.add_option("--pii", pii, "off | report | mask | drop")->capture_default_str();
   command.add_option("--min-answer-chars", min_answer_chars, "Drop answers shorter than this (characters)");
   command.add_option("--max-answer-chars", max_answer_chars, "Drop answers longer than this (characters)");
   command.add_option("--max-chars", max_example_chars, "Drop examples longer than this (characters)");
@@ -63,7 +63,7 @@ Status StageFlags::apply(PrepOptions& options) const {
   options.rules = normalize.value();
   options.normalize = !no_normalize;
   auto action = parse_pii_action(pii);
-  if (!action) return invalid_argument("--pii must be report, mask or drop");
+  if (!action) return invalid_argument("--pii must be off, report, mask or drop");
   options.pii = *action;
   options.filters.min_answer_chars = min_answer_chars;
   options.filters.max_answer_chars = max_answer_chars;

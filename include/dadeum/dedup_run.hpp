@@ -61,7 +61,8 @@ class DedupRun {
   //! Pass 1 and 2. `transform` (may be empty) runs on every batch after parsing, in
   //! parallel, and must be deterministic: it runs again in write(). `observe` (may be
   //! empty) sees every batch of pass 1 in order, after the reference check.
-  Status index(const BatchStage& transform, const BatchSink& observe);
+  //! `verify_transform` (default: `transform`) runs in the verification read instead.
+  Status index(const BatchStage& transform, const BatchSink& observe, const BatchStage& verify_transform = nullptr);
 
   //! Pass 3: every record with its final verdict (dedup drops applied: stage "dedup", codes
   //! exact_duplicate, conflict, near_duplicate, reference_duplicate, reference_near_duplicate)

@@ -29,8 +29,8 @@ struct NormalizeCounts {
 //! Normalizes every text of a kept record in place and marks the turns it changed.
 void normalize_record(Example& example, const NormalizeOptions& options, NormalizeCounts& counts);
 
-enum class PiiAction : uint8_t { kReport, kMask, kDrop };
-std::optional<PiiAction> parse_pii_action(std::string_view name);  //!< report | mask | drop
+enum class PiiAction : uint8_t { kOff, kReport, kMask, kDrop };
+std::optional<PiiAction> parse_pii_action(std::string_view name);  //!< off | report | mask | drop
 
 //! Personal data found, per type and field, and records that held any.
 struct PiiCounts {
