@@ -79,7 +79,7 @@ struct FileIndex {
   std::vector<std::pair<uint64_t, uint32_t>> windows;  // sorted (hash, record), one per record
   std::unordered_map<uint64_t, uint32_t> window_records;  // records holding each window hash
 
-  void finish() {
+  void finish(uint32_t template_records) {
     for (uint32_t idx = 0; idx < records.size(); ++idx) {
       const Features& record = records[idx];
       full.emplace(record.full.low, idx);
@@ -95,6 +95,9 @@ struct FileIndex {
       records[idx].units.clear();  // spans are shown from the streamed side
       records[idx].units.shrink_to_fit();
     }
+    // A window many records of this file share is a template: it can never be evidence, so
+    // it is not indexed at all (smaller index, fewer lookups).
+    std::erase_if(windows, [&](const auto& entry) { return window_records[entry.first] >= template_records; });
     std::sort(windows.begin(), windows.end());
   }
 };
@@ -155,12 +158,15 @@ void compare(const Features& a, const FileIndex& index, size_t target, const std
   if (enabled(LeakKind::kNgram) && !a.windows.empty()) {
     // Windows of `a` found in the index, per indexed record: the longest run of consecutive
     // matching windows is the shared span.
-    std::map<uint32_t, std::vector<size_t>> positions;
+    std::vector<std::pair<uint32_t, size_t>> found;  // (indexed record, window position)
     for (size_t pos = 0; pos < a.windows.size(); ++pos) {
       auto range = std::equal_range(index.windows.begin(), index.windows.end(), std::make_pair(a.windows[pos], uint32_t{0}),
                                     [](const auto& x, const auto& y) { return x.first < y.first; });
-      for (auto it = range.first; it != range.second; ++it) positions[it->second].push_back(pos);
+      for (auto it = range.first; it != range.second; ++it) found.emplace_back(it->second, pos);
     }
+    std::sort(found.begin(), found.end());
+    std::map<uint32_t, std::vector<size_t>> positions;
+    for (const auto& [b, pos] : found) positions[b].push_back(pos);
     for (auto& [b, hits] : positions) {
       if (best.count(b) && best[b].finding.kind < LeakKind::kNgram) continue;
       size_t run_start = hits[0], best_start = hits[0], best_length = 1, run_length = 1;
@@ -254,7 +260,7 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
     }, counts);
     if (!status.is_ok()) return status;
     report.files.emplace_back(inputs[idx].role + ":" + inputs[idx].path, counts);
-    index->finish();
+    index->finish(options.template_records);
     indexes[idx] = std::move(index);
   }
 
