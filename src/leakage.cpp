@@ -21,20 +21,23 @@ struct Features {
   std::vector<uint64_t> bands;
   std::vector<uint64_t> windows;   // n-gram hashes, in text order
   std::vector<std::string> units;  // the units (어절 or characters), for showing spans
+  std::string canonical;           // kept until shingles are needed (streamed side)
 };
 
 struct FeatureMaker {
   const LeakageOptions& options;
   MinHashConfig config;
 
-  void make(const Example& record, const std::string& file, Features& out) const {
+  //! `with_shingles` false: shingles are computed later, only if a near candidate needs them.
+  void make(const Example& record, const std::string& file, Features& out, bool with_shingles = true) const {
     out.ref = {file, record.where.line, record.id};
     std::string text;
     canonical_key_text(record, DedupKey::kPrompt, text);
     out.prompt = hash128(text, options.seed);
     canonical_key_text(record, DedupKey::kFull, text);
     out.full = hash128(text, options.seed);
-    shingle_hashes(text, config.ngram, out.shingles, config.seed);
+    if (with_shingles) shingle_hashes(text, config.ngram, out.shingles, config.seed);
+    out.canonical = with_shingles ? std::string() : text;
     if (options.kinds[static_cast<int>(LeakKind::kNear)]) {
       std::vector<uint32_t> signature;
       MinHasher hasher(config);
@@ -150,8 +153,14 @@ void compare(const Features& a, const FileIndex& index, size_t target, const std
     }
     std::sort(seen.begin(), seen.end());
     seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+    std::vector<uint64_t> lazy_shingles;
+    const std::vector<uint64_t>* shingles = &a.shingles;
+    if (!seen.empty() && a.shingles.empty() && !a.canonical.empty()) {
+      shingle_hashes(a.canonical, 5, lazy_shingles, options.seed);
+      shingles = &lazy_shingles;
+    }
     for (uint32_t b : seen) {
-      double similarity = jaccard(a.shingles, index.records[b].shingles);
+      double similarity = jaccard(*shingles, index.records[b].shingles);
       if (similarity >= options.threshold) offer(b, LeakKind::kNear, similarity);
     }
   }
@@ -217,6 +226,7 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
   LeakageReport report;
   FeatureMaker maker{options, make_minhash_config(options.threshold, 128, 5)};
   maker.config.ngram = 5;
+  maker.config.seed = options.seed;  // compare() makes lazy shingles with these
 
   auto read_problems = [&](const Batch& batch, const std::string& path) {
     for (const Example& record : batch.records) {
@@ -297,7 +307,7 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
         out->candidates.resize(batch.records.size());
         for (size_t record = 0; record < batch.records.size(); ++record) {
           if (!batch.records[record].kept()) continue;
-          maker.make(batch.records[record], inputs[idx].path, out->features[record]);
+          maker.make(batch.records[record], inputs[idx].path, out->features[record], false);
           for (const auto& [target, name] : targets) {
             compare(out->features[record], *indexes[target], target, name, options, out->candidates[record]);
           }
