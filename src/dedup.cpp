@@ -58,14 +58,23 @@ KeyMaker::KeyMaker(const DedupOptions& options)
     : options_(options), config_(make_minhash_config(options.threshold, options.permutations, options.ngram)) {}
 
 void KeyMaker::make(const Example& example, RecordKeys& keys, std::string& scratch) const {
-  canonical_key_text(example, DedupKey::kPrompt, scratch);
-  keys.prompt = hash128(scratch, options_.seed);
-  std::string prompt_text = options_.key == DedupKey::kPrompt ? scratch : std::string();
-  canonical_key_text(example, DedupKey::kFull, scratch);
+  // Each turn is canonicalized once; the prompt text is the full text without the answers.
+  std::string prompt_text, canonical;
+  scratch.clear();
+  keys.length = 0;
+  for (const Turn& turn : example.turns) {
+    keys.length += static_cast<uint32_t>(turn.text.size());
+    canonical_form_into(turn.text, canonical);
+    if (canonical.empty()) continue;
+    if (!scratch.empty()) scratch += '\n';
+    scratch += canonical;
+    if (!in_prompt(turn)) continue;
+    if (!prompt_text.empty()) prompt_text += '\n';
+    prompt_text += canonical;
+  }
+  keys.prompt = hash128(prompt_text, options_.seed);
   keys.full = hash128(scratch, options_.seed);
   keys.key = options_.key == DedupKey::kPrompt ? keys.prompt : keys.full;
-  keys.length = 0;
-  for (const Turn& turn : example.turns) keys.length += static_cast<uint32_t>(turn.text.size());
   keys.bands.clear();
   if (!options_.near) return;
   std::vector<uint32_t> signature;
