@@ -190,9 +190,33 @@ void append_base64(std::string& out, std::string_view bytes) {
   }
 }
 
+// Appends `text` with every invalid UTF-8 sequence replaced by U+FFFD (JSON text must be
+// UTF-8). Only reached for bytes that did not come from a parsed record: messages, names.
+std::string replace_invalid_utf8(std::string_view text) {
+  std::string out;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    unsigned char lead = static_cast<unsigned char>(text[pos]);
+    size_t length = lead < 0x80 ? 1 : (lead >> 5) == 0x6 ? 2 : (lead >> 4) == 0xe ? 3 : (lead >> 3) == 0x1e ? 4 : 0;
+    if (length > 0 && pos + length <= text.size() && simdjson::validate_utf8(text.data() + pos, length)) {
+      out.append(text.data() + pos, length);
+      pos += length;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++pos;
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 void append_json_string(std::string& out, std::string_view text) {
+  if (!simdjson::validate_utf8(text.data(), text.size())) {
+    std::string valid = replace_invalid_utf8(text);
+    append_json_string(out, valid);
+    return;
+  }
   out += '"';
   size_t start = 0;
   for (size_t idx = 0; idx < text.size(); ++idx) {
