@@ -321,6 +321,25 @@ std::string format_norm_rules(const NormalizeOptions& options) {
   return spec;
 }
 
+namespace {
+
+// Applies the rules again while they still change something. One pass is enough for valid
+// UTF-8; with stray invalid bytes, deleting a character can join bytes into a new one (found
+// by fuzzing), and the next pass settles it. Bounded, and cheap: the pre-scan usually says no.
+uint32_t settle(std::string& text, const NormalizeOptions& options) {
+  uint32_t changed = 0;
+  for (int round = 0; round < 4 && detail::may_change(text, options); ++round) {
+    std::string again;
+    const uint32_t more = detail::normalize_rule_by_rule(text, again, options, true);
+    if (more == 0) break;
+    text.swap(again);
+    changed |= more;
+  }
+  return changed;
+}
+
+}  // namespace
+
 NormalizeResult normalize_text(std::string_view text, const NormalizeOptions& options) {
   NormalizeResult result;
   if (!detail::may_change(text, options)) {
@@ -328,14 +347,18 @@ NormalizeResult normalize_text(std::string_view text, const NormalizeOptions& op
     return result;
   }
   result.changed_rules = detail::normalize_rule_by_rule(text, result.text, options, true);
+  if (result.changed_rules != 0) result.changed_rules |= settle(result.text, options);
   return result;
 }
 
 uint32_t normalize_in_place(std::string& text, const NormalizeOptions& options) {
   if (!detail::may_change(text, options)) return 0;
   std::string result;
-  const uint32_t changed = detail::normalize_rule_by_rule(text, result, options, true);
-  if (changed != 0) text.swap(result);
+  uint32_t changed = detail::normalize_rule_by_rule(text, result, options, true);
+  if (changed != 0) {
+    changed |= settle(result, options);
+    text.swap(result);
+  }
   return changed;
 }
 
