@@ -38,7 +38,7 @@ results=$(
 )
 base_near=$(awk '$1=="baseline_near"{print $2}' <<<"$results")
 base_nonear=$(awk '$1=="baseline_nonear"{print $2}' <<<"$results")
-echo "corpus: $corpus ($records records, $(($(stat -c %s "$corpus") / 1000000)) MB)"
+echo "corpus: $corpus ($records records, $(($(stat -L -c %s "$corpus") / 1000000)) MB)"
 printf '%-16s %8s %10s %12s %10s\n' run seconds records/s "x baseline" "peak MB"
 while read -r label seconds rss; do
   base=$base_near

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Issue 2 benchmark: read + validate + write (dadeum convert to the same schema) beside `cp`
-# of the same file and a bare simdjson parse loop, at 1 and 2 threads, median of 3 runs.
+# of the same file (which copies inside the kernel), `cat FILE > OUT` (the least any program
+# that reads and write()s its output can do) and a bare simdjson parse loop, at 1 and 2
+# threads, median of 3 runs.
 #   tools/bench/read_write.sh [CORPUS.jsonl] [MB]
 # The corpus is generated with ../shared/bench/gen_corpus.py when missing (default 1100 MB).
 set -euo pipefail
@@ -37,10 +39,12 @@ cat "$corpus" >/dev/null  # warm the page cache
 size=$(stat -c %s "$corpus")
 results=$(
   measure cp cp "$corpus" "$work/out-copy.jsonl"
+  measure cat_to_file sh -c "cat '$corpus' > '$work/out-cat.jsonl'"
   measure parse_1t build-bench/tests/bench/parse_loop "$corpus" 1
   measure parse_2t build-bench/tests/bench/parse_loop "$corpus" 2
   measure dadeum_1t build-bench/tools/dadeum convert "$corpus" -q --threads 1 -o "$work/out.jsonl"
   measure dadeum_2t build-bench/tools/dadeum convert "$corpus" -q --threads 2 -o "$work/out.jsonl"
+  measure validate_2t build-bench/tools/dadeum validate "$corpus" -q --threads 2
 )
 cp_s=$(awk '$1=="cp"{print $2}' <<<"$results")
 echo "corpus: $corpus ($((size / 1000000)) MB), median of 3, warm cache"
