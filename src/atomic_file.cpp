@@ -47,6 +47,7 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
     temp_path_ = std::move(other.temp_path_);
     file_ = other.file_;
     is_stdout_ = other.is_stdout_;
+    closed_ = other.closed_;
     bytes_ = other.bytes_;
     other.file_ = nullptr;
     other.temp_path_.clear();
@@ -74,7 +75,12 @@ Status AtomicFile::write(std::string_view bytes) {
 }
 
 Status AtomicFile::commit() {
-  if (file_ == nullptr) return io_error("output " + path_ + " was already closed");
+  DADEUM_RETURN_IF_ERROR(close());
+  return publish();
+}
+
+Status AtomicFile::close() {
+  if (file_ == nullptr) return is_stdout_ || closed_ ? Status::ok() : io_error("output " + path_ + " was already closed");
   if (is_stdout_) {
     file_ = nullptr;
     if (std::fflush(stdout) != 0) return io_error(std::string("cannot write stdout: ") + std::strerror(errno));
@@ -86,10 +92,17 @@ Status AtomicFile::commit() {
   int saved = errno;
   failed = (std::fclose(file_) != 0) || failed;
   file_ = nullptr;
+  closed_ = true;
   if (failed) {
     discard();
     return io_error("cannot write " + path_ + ": " + std::strerror(saved ? saved : errno));
   }
+  return Status::ok();
+}
+
+Status AtomicFile::publish() {
+  if (is_stdout_) return Status::ok();
+  if (!closed_ || temp_path_.empty()) return io_error("output " + path_ + " is not complete");
   if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
     int error = errno;
     discard();

@@ -47,7 +47,9 @@ std::string utc_now() {
   return text;
 }
 
-Status prepare_out_dir(const PrepOptions& options) {
+// Creates OUTDIR when missing (and says so, so that a failed run can take it back).
+Status prepare_out_dir(const PrepOptions& options, bool& created) {
+  created = false;
   std::error_code error;
   if (fs::exists(options.out_dir, error)) {
     if (!fs::is_directory(options.out_dir, error)) return invalid_argument(options.out_dir + " is not a directory");
@@ -56,6 +58,8 @@ Status prepare_out_dir(const PrepOptions& options) {
     }
   } else if (!fs::create_directories(options.out_dir, error)) {
     return io_error("cannot create " + options.out_dir + ": " + error.message());
+  } else {
+    created = true;
   }
   return Status::ok();
 }
@@ -143,9 +147,28 @@ std::string manifest_json(const std::vector<std::string>& inputs, const PrepOpti
 
 }  // namespace
 
+namespace {
+Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const PrepOptions& options,
+                               const RejectCallback& on_reject);
+}  // namespace
+
 Result<PrepReport> run_prep(const std::vector<std::string>& inputs, const PrepOptions& options,
                             const RejectCallback& on_reject) {
-  DADEUM_RETURN_IF_ERROR(prepare_out_dir(options));
+  // Inputs first: a missing or unreadable input fails before anything is created.
+  auto probe = InputReader::open(inputs, options.read);
+  if (!probe.is_ok()) return probe.status();
+  bool created = false;
+  DADEUM_RETURN_IF_ERROR(prepare_out_dir(options, created));
+  Result<PrepReport> report = run_prep_in(inputs, options, on_reject);
+  std::error_code ignored;
+  if (!report.is_ok() && created && fs::is_empty(options.out_dir, ignored)) fs::remove(options.out_dir, ignored);
+  return report;
+}
+
+namespace {
+
+Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const PrepOptions& options,
+                               const RejectCallback& on_reject) {
   bool with_test = options.split.test_size.value_or(0) > 0 || options.split.test_ratio > 0;
   std::vector<std::string> file_names = {"train.jsonl", "validation.jsonl"};
   if (with_test) file_names.push_back("test.jsonl");
@@ -299,17 +322,32 @@ Result<PrepReport> run_prep(const std::vector<std::string>& inputs, const PrepOp
     return Status(StatusCode::kInternal, "record accounting does not balance: read " + std::to_string(report.counts.read) +
                                              " != train + validation + test + dropped + rejected");
   }
-  // Everything is written: give the files their names, manifest last.
+  // Everything is written. Hash the closed temporaries, then give them their names: any old
+  // manifest goes first (it must never describe files of another run), the manifest comes
+  // last, and a failed rename takes back the names already given, so a failed run leaves no
+  // output under a final name.
   size_t manifest_file = file_names.size() - 1;
   for (size_t idx = 0; idx < manifest_file; ++idx) {
-    DADEUM_RETURN_IF_ERROR(files[idx]->commit());
-    auto hashed = hash_file((fs::path(options.out_dir) / file_names[idx]).string());
+    DADEUM_RETURN_IF_ERROR(files[idx]->close());
+    auto hashed = hash_file(files[idx]->temp_path());
     if (!hashed.is_ok()) return hashed.status();
     report.outputs.push_back({file_names[idx], lines[idx], hashed.value().first, hashed.value().second});
   }
   DADEUM_RETURN_IF_ERROR(files[manifest_file]->write(manifest_json(inputs, options, report, run)));
-  DADEUM_RETURN_IF_ERROR(files[manifest_file]->commit());
+  DADEUM_RETURN_IF_ERROR(files[manifest_file]->close());
+  std::error_code ignored;
+  fs::remove(fs::path(options.out_dir) / "manifest.json", ignored);
+  std::vector<std::string> published;
+  for (size_t idx = 0; idx <= manifest_file; ++idx) {
+    Status status = files[idx]->publish();
+    if (!status.is_ok()) {
+      for (const std::string& path : published) fs::remove(path, ignored);
+      return status;
+    }
+    published.push_back(files[idx]->path());
+  }
   return report;
 }
 
+}  // namespace
 }  // namespace dadeum

@@ -43,8 +43,13 @@ class AtomicFile {
   ~AtomicFile();
 
   Status write(std::string_view bytes);
-  Status commit();
+  Status commit();  //!< close() then publish()
+  //! Flushes and closes the temporary (it stays under its temporary name).
+  Status close();
+  //! Renames the closed temporary over the final name.
+  Status publish();
   const std::string& path() const { return path_; }
+  const std::string& temp_path() const { return temp_path_; }
   uint64_t bytes_written() const { return bytes_; }
 
  private:
@@ -55,6 +60,7 @@ class AtomicFile {
   std::string temp_path_;
   std::FILE* file_ = nullptr;
   bool is_stdout_ = false;
+  bool closed_ = false;
   uint64_t bytes_ = 0;
 };
 
