@@ -17,10 +17,20 @@ trap 'rm -rf "$work"' EXIT
 
 # Name lookups fail, so nothing can be fetched; the network log shows whether anything was tried.
 flags=(--headless --no-sandbox --disable-gpu --disable-quic --no-first-run --disable-background-networking
-       --disable-component-update --disable-sync --hide-scrollbars --user-data-dir="$work/profile"
+       --disable-component-update --disable-sync --hide-scrollbars
        --host-resolver-rules="MAP * ~NOTFOUND" --enable-logging=stderr --v=0)
 page="file://$work/report.html"
-"$browser" "${flags[@]}" --log-net-log="$work/net.json" --dump-dom "$page" >"$work/dom.html" 2>"$work/log.txt"
+# Chromium can hang at start on a busy machine: give each run a time limit, and one retry.
+runs=0
+run_browser() {
+  local attempt
+  for attempt in 1 2; do
+    runs=$((runs + 1))
+    timeout 90 "$browser" "${flags[@]}" --user-data-dir="$work/profile-$runs" "$@" && return 0
+  done
+  return 1
+}
+run_browser --log-net-log="$work/net.json" --dump-dom "$page" >"$work/dom.html" 2>"$work/log.txt"
 svgs=$(grep -o "<svg" "$work/dom.html" | wc -l)
 if (( svgs < 10 )); then
   echo "check_html: the rendered page has $svgs charts" >&2
@@ -35,7 +45,7 @@ if grep -o '"url":"[^"]*"' "$work/net.json" | grep -v -E '"url":"file://|google(
   echo "check_html: the report asked the network for something" >&2
   exit 1
 fi
-"$browser" "${flags[@]}" --window-size=1200,4200 --screenshot="$work/shot.png" "$page" 2>>"$work/log.txt"
+run_browser --window-size=1200,4200 --screenshot="$work/shot.png" "$page" 2>>"$work/log.txt"
 mkdir -p "$(dirname "$screenshot")"
 cp "$work/shot.png" "$screenshot"
 echo "check_html: $svgs charts rendered, no errors, no requests; screenshot: $screenshot"

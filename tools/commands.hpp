@@ -13,5 +13,7 @@ void add_dedup_command(CLI::App& app, int& exit_code);
 void add_prep_command(CLI::App& app, int& exit_code);
 void add_split_command(CLI::App& app, int& exit_code);
 void add_check_command(CLI::App& app, int& exit_code);
+void add_stats_command(CLI::App& app, int& exit_code);
+void add_tokenizer_command(CLI::App& app, int& exit_code);
 
 }  // namespace dadeum::cli

@@ -24,6 +24,8 @@ int main(int argc, char** argv) {
   dadeum::cli::add_prep_command(app, exit_code);
   dadeum::cli::add_split_command(app, exit_code);
   dadeum::cli::add_check_command(app, exit_code);
+  dadeum::cli::add_stats_command(app, exit_code);
+  dadeum::cli::add_tokenizer_command(app, exit_code);
   dadeum::cli::add_validate_command(app, exit_code);
   dadeum::cli::add_convert_command(app, exit_code);
   dadeum::cli::add_normalize_command(app, exit_code);

@@ -28,7 +28,7 @@ uint32_t bit(Structure value) { return 1u << static_cast<unsigned>(value); }
 // ---------------------------------------------------------------------------
 // scan_text: characters, 어절, script mix, normalization problems
 
-TEST(ScanText, CountsCodePointsEojeolAndScripts) {
+TEST(StatsScanText, CountsCodePointsEojeolAndScripts) {
   TextScan scan = scan_text("안녕 hello 123");
   EXPECT_EQ(scan.chars, 12u);
   EXPECT_EQ(scan.eojeol, 3u);
@@ -42,7 +42,7 @@ TEST(ScanText, CountsCodePointsEojeolAndScripts) {
   for (uint32_t count : scan.diagnostics) EXPECT_EQ(count, 0u);
 }
 
-TEST(ScanText, ClassifiesEveryScript) {
+TEST(StatsScanText, ClassifiesEveryScript) {
   // ㅋㅋ compatibility jamo, ᄀ+ᅡ conjoining jamo, 漢字 Hanja, ＡＢ full-width Latin, ５ full-width
   // digit, é Latin-1, 😀 and ! other.
   TextScan scan = scan_text("ㅋㅋ \u1100\u1161 漢字 ＡＢ５ é😀!");
@@ -60,7 +60,7 @@ TEST(ScanText, ClassifiesEveryScript) {
   EXPECT_EQ(scan.diagnostics[at(Diagnostic::kFullWidth)], 3u);
 }
 
-TEST(ScanText, FindsNormalizationProblems) {
+TEST(StatsScanText, FindsNormalizationProblems) {
   struct Case {
     std::string text;
     Diagnostic problem;
@@ -86,7 +86,7 @@ TEST(ScanText, FindsNormalizationProblems) {
   EXPECT_EQ(filler.script[at(ScriptClass::kOther)], 1u);
 }
 
-TEST(ScanText, BlankTextsAndInvalidBytes) {
+TEST(StatsScanText, BlankTextsAndInvalidBytes) {
   EXPECT_TRUE(scan_text("").blank());
   EXPECT_TRUE(scan_text(" \n\t\u3000 ").blank());
   EXPECT_EQ(scan_text(" \n ").chars, 3u);
@@ -98,7 +98,7 @@ TEST(ScanText, BlankTextsAndInvalidBytes) {
 // ---------------------------------------------------------------------------
 // Structure of answers
 
-TEST(Structure, DetectsEachShape) {
+TEST(StatsStructure, DetectsEachShape) {
   struct Case {
     std::string answer;
     uint32_t expected;
@@ -132,7 +132,7 @@ TEST(Structure, DetectsEachShape) {
   for (const Case& test : cases) EXPECT_EQ(detect_structure(test.answer), test.expected) << test.answer;
 }
 
-TEST(Structure, JsonDocumentValidator) {
+TEST(StatsStructure, JsonDocumentValidator) {
   EXPECT_TRUE(is_json_document("{}"));
   EXPECT_TRUE(is_json_document("  [ {\"k\": -0.5E-3}, [], \"\" ]\n"));
   EXPECT_TRUE(is_json_document("{\"한글\": \"값\"}"));
@@ -148,7 +148,7 @@ TEST(Structure, JsonDocumentValidator) {
 // ---------------------------------------------------------------------------
 // Speech level
 
-TEST(Speech, ClassifiesSentenceEndings) {
+TEST(StatsSpeech, ClassifiesSentenceEndings) {
   struct Case {
     std::string sentence;
     bool terminated;
@@ -173,7 +173,7 @@ TEST(Speech, ClassifiesSentenceEndings) {
   }
 }
 
-TEST(Speech, AnswerTakesTheMajority) {
+TEST(StatsSpeech, AnswerTakesTheMajority) {
   SentenceCounts counts{};
   EXPECT_EQ(speech_level("안녕하세요. 반갑습니다! 오늘 날씨가 좋네요.", &counts), SpeechLevel::kPolite);
   EXPECT_EQ(counts[at(SpeechLevel::kPolite)], 2u);
@@ -201,7 +201,7 @@ TEST(Speech, AnswerTakesTheMajority) {
 // ---------------------------------------------------------------------------
 // Distributions
 
-TEST(Distribution, NearestRankPercentilesAndMean) {
+TEST(StatsDistribution, NearestRankPercentilesAndMean) {
   std::vector<uint32_t> values;
   for (uint32_t value = 20; value >= 1; --value) values.push_back(value);
   Distribution dist = summarize(values);
@@ -257,7 +257,7 @@ StatsReport stats_of(const std::vector<std::string>& paths, StatsOptions options
   return report.is_ok() ? std::move(report).value() : StatsReport{};
 }
 
-TEST(Collector, CountsRecordsFieldsAndLengths) {
+TEST(StatsCollect, CountsRecordsFieldsAndLengths) {
   TempDir dir;
   write_file(dir.file("small.jsonl"), kSmall);
   StatsReport report = stats_of({dir.file("small.jsonl")});
@@ -300,7 +300,7 @@ TEST(Collector, CountsRecordsFieldsAndLengths) {
   EXPECT_EQ(total.max, 2 + 1 + 8);  // r3
 }
 
-TEST(Collector, ScriptMixHangulRatioAndEnglishAnswers) {
+TEST(StatsCollect, ScriptMixHangulRatioAndEnglishAnswers) {
   TempDir dir;
   write_file(dir.file("small.jsonl"), kSmall);
   const FileStats file = stats_of({dir.file("small.jsonl")}).files[0];
@@ -319,7 +319,7 @@ TEST(Collector, ScriptMixHangulRatioAndEnglishAnswers) {
   EXPECT_EQ(file.answers_not_korean, 1u);
 }
 
-TEST(Collector, DuplicatesPiiStructureSpeechAndGroups) {
+TEST(StatsCollect, DuplicatesPiiStructureSpeechAndGroups) {
   TempDir dir;
   write_file(dir.file("small.jsonl"), kSmall);
   const FileStats file = stats_of({dir.file("small.jsonl")}).files[0];
@@ -352,7 +352,7 @@ TEST(Collector, DuplicatesPiiStructureSpeechAndGroups) {
   EXPECT_EQ(file.groups[0].answer.summary[at(Unit::kChars)].p50, 6);  // "반갑습니다."
 }
 
-TEST(Collector, NormalizationProblemsPerRecord) {
+TEST(StatsCollect, NormalizationProblemsPerRecord) {
   TempDir dir;
   write_file(dir.file("noisy.jsonl"),
              R"({"instruction":"보이지\u200b않는 글자","output":"ＡＢＣ 전각과 \u0001 제어 문자"})" "\n"
@@ -366,7 +366,7 @@ TEST(Collector, NormalizationProblemsPerRecord) {
   EXPECT_EQ(file.diagnostics[at(Diagnostic::kFiller)], 1u);
 }
 
-TEST(Collector, NearDuplicatesNeedHighSimilarity) {
+TEST(StatsCollect, NearDuplicatesNeedHighSimilarity) {
   TempDir dir;
   std::string base = "서울의 봄은 짧지만 벚꽃이 피는 여의도 윤중로와 석촌호수에는 해마다 많은 사람이 모여 산책을 즐깁니다";
   write_file(dir.file("near.jsonl"),
@@ -387,7 +387,7 @@ TEST(Collector, NearDuplicatesNeedHighSimilarity) {
   EXPECT_EQ(unchecked.duplicates.near, 0u);
 }
 
-TEST(Collector, SeveralFilesSideBySideWithOverlap) {
+TEST(StatsCollect, SeveralFilesSideBySideWithOverlap) {
   TempDir dir;
   write_file(dir.file("train.jsonl"), kSmall);
   write_file(dir.file("validation.jsonl"),
@@ -407,7 +407,7 @@ TEST(Collector, SeveralFilesSideBySideWithOverlap) {
   EXPECT_EQ(report.files[1].group("c")->records, 2u);
 }
 
-TEST(Collector, ByAnyTopLevelFieldStringOrNot) {
+TEST(StatsCollect, ByAnyTopLevelFieldStringOrNot) {
   TempDir dir;
   write_file(dir.file("by.jsonl"),
              R"({"난이도":3,"출처":"위키\"백과\"","instruction":"q","output":"a"})" "\n"
@@ -429,7 +429,7 @@ TEST(Collector, ByAnyTopLevelFieldStringOrNot) {
   EXPECT_EQ(source.by_present, 2u);
 }
 
-TEST(Collector, ManyGroupValuesAreCappedInTextAndHtml) {
+TEST(StatsCollect, ManyGroupValuesAreCappedInTextAndHtml) {
   TempDir dir;
   std::string lines;
   for (int idx = 0; idx < 100; ++idx) {
@@ -456,7 +456,7 @@ TEST(Collector, ManyGroupValuesAreCappedInTextAndHtml) {
   EXPECT_NE(html.find("57 more are in the JSON report"), std::string::npos);
 }
 
-TEST(Collector, ChatTurnsAreFieldsByRole) {
+TEST(StatsCollect, ChatTurnsAreFieldsByRole) {
   TempDir dir;
   write_file(dir.file("chat.jsonl"),
              R"({"messages":[{"role":"system","content":"친절하게 답합니다."},{"role":"user","content":"안녕?"},{"role":"assistant","content":"안녕하세요."},{"role":"user","content":"표로 보여 줘"},{"role":"assistant","content":"| a | b |\n|---|---|\n| 1 | 2 |"}]})" "\n");
@@ -487,7 +487,7 @@ std::string generated_set(int records) {
   return lines;
 }
 
-TEST(Report, SameJsonAtAnyThreadCountAndBatchSize) {
+TEST(StatsReports, SameJsonAtAnyThreadCountAndBatchSize) {
   TempDir dir;
   write_file(dir.file("gen.jsonl"), generated_set(3000));
   std::string one = format_stats_json(stats_of({dir.file("gen.jsonl")}, {}, 1, 4096));
@@ -499,7 +499,7 @@ TEST(Report, SameJsonAtAnyThreadCountAndBatchSize) {
             format_stats_text(stats_of({dir.file("gen.jsonl")}, {}, 2, 4096)));
 }
 
-TEST(Report, JsonIsValidWithTheDocumentedKeys) {
+TEST(StatsReports, JsonIsValidWithTheDocumentedKeys) {
   TempDir dir;
   write_file(dir.file("small.jsonl"), kSmall);
   std::string json = format_stats_json(stats_of({dir.file("small.jsonl")}));
@@ -518,7 +518,7 @@ TEST(Report, JsonIsValidWithTheDocumentedKeys) {
   }
 }
 
-TEST(Report, HtmlIsSelfContained) {
+TEST(StatsReports, HtmlIsSelfContained) {
   TempDir dir;
   write_file(dir.file("train.jsonl"), kSmall);
   write_file(dir.file("validation.jsonl"), generated_set(30));
@@ -545,7 +545,7 @@ TEST(Report, HtmlIsSelfContained) {
   EXPECT_EQ(one_file.find("Comparison"), std::string::npos);
 }
 
-TEST(Report, TextIsAligned) {
+TEST(StatsReports, TextIsAligned) {
   TempDir dir;
   write_file(dir.file("small.jsonl"), kSmall);
   std::string text = format_stats_text(stats_of({dir.file("small.jsonl")}));
@@ -603,7 +603,7 @@ double independent_ratio(const Example& record, bool& has_letters) {
   return has_letters ? static_cast<double>(hangul) / static_cast<double>(letters) : 0;
 }
 
-TEST(SeedSet, ReportAgreesWithReadmeAndIndependentCounts) {
+TEST(StatsSeedSet, ReportAgreesWithReadmeAndIndependentCounts) {
   std::string path = testing::source_path("seeds/ko-instruct-400.jsonl");
   StatsReport report = stats_of({path});
   const FileStats& file = report.files.at(0);
@@ -650,7 +650,7 @@ TEST(SeedSet, ReportAgreesWithReadmeAndIndependentCounts) {
 // ---------------------------------------------------------------------------
 // Tokens
 
-class Tokens : public ::testing::Test {
+class StatsTokens : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
@@ -670,10 +670,10 @@ class Tokens : public ::testing::Test {
   static TempDir* dir_;
   static TokenizerTrainResult* result_;
 };
-TempDir* Tokens::dir_ = nullptr;
-TokenizerTrainResult* Tokens::result_ = nullptr;
+TempDir* StatsTokens::dir_ = nullptr;
+TokenizerTrainResult* StatsTokens::result_ = nullptr;
 
-TEST_F(Tokens, TrainsAModelOnEveryText) {
+TEST_F(StatsTokens, TrainsAModelOnEveryText) {
   EXPECT_EQ(result_->model_path, dir_->file("ko.model"));
   EXPECT_TRUE(testing::exists(dir_->file("ko.model")));
   EXPECT_TRUE(testing::exists(dir_->file("ko.vocab")));
@@ -690,7 +690,7 @@ TEST_F(Tokens, TrainsAModelOnEveryText) {
   EXPECT_EQ(tokenizer_prefix("out/ko"), "out/ko");
 }
 
-TEST_F(Tokens, CountsPiecesAndRecordsOverBudget) {
+TEST_F(StatsTokens, CountsPiecesAndRecordsOverBudget) {
   auto tokenizer = Tokenizer::load(result_->model_path);
   ASSERT_TRUE(tokenizer.is_ok());
   EXPECT_EQ(tokenizer.value()->count(""), 0u);
