@@ -244,6 +244,26 @@ bool append_example(std::string& out, const Example& example, Schema to, std::st
     error = "turns carry fields besides role and content, which conversion would lose";
     return false;
   }
+  // A kept member named like a field of the target schema would repeat that key.
+  static const std::vector<std::string_view> kAlpacaFields = {"system", "instruction", "input", "output"};
+  static const std::vector<std::string_view> kPromptFields = {"system", "prompt", "completion"};
+  static const std::vector<std::string_view> kMessagesFields = {"messages"};
+  static const std::vector<std::string_view> kShareGptFields = {"conversations"};
+  const auto& target_fields = to == Schema::kAlpaca ? kAlpacaFields
+                              : to == Schema::kPromptCompletion ? kPromptFields
+                              : to == Schema::kMessages ? kMessagesFields
+                                                        : kShareGptFields;
+  for (const Member& member : example.members) {
+    if (member.known) continue;
+    std::string_view key = slice(example.raw, member.key);
+    key = key.size() >= 2 ? key.substr(1, key.size() - 2) : key;
+    for (std::string_view field : target_fields) {
+      if (key == field) {
+        error = "field '" + std::string(field) + "' would appear twice in the " + std::string(schema_name(to)) + " record";
+        return false;
+      }
+    }
+  }
   Dialogue dialogue;
   if (!to_dialogue(example, dialogue, error)) return false;
   std::string fields;

@@ -325,10 +325,18 @@ namespace {
 
 // Applies the rules again while they still change something. One pass is enough for valid
 // UTF-8; with stray invalid bytes, deleting a character can join bytes into a new one (found
-// by fuzzing), and the next pass settles it. Bounded, and cheap: the pre-scan usually says no.
+// by fuzzing), and a chain of them needs a pass each. Cheap: the pre-scan usually says no.
 uint32_t settle(std::string& text, const NormalizeOptions& options) {
+  // Each extra pass can only be caused by stray bytes, and each consumes at least one of
+  // them, so the number of invalid bytes bounds the passes.
+  size_t invalid = 0;
+  for (size_t pos = 0; pos < text.size();) {
+    detail::Decoded decoded = detail::decode_utf8(text, pos);
+    invalid += decoded.cp == detail::kInvalidCodePoint;
+    pos += decoded.len;
+  }
   uint32_t changed = 0;
-  for (int round = 0; round < 4 && detail::may_change(text, options); ++round) {
+  for (size_t round = 0; round < invalid + 2 && detail::may_change(text, options); ++round) {
     std::string again;
     const uint32_t more = detail::normalize_rule_by_rule(text, again, options, true);
     if (more == 0) break;

@@ -37,6 +37,12 @@ case "$command" in
     build
     export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
     ctest --test-dir "$build_dir" --output-on-failure --parallel "$(nproc)" --timeout 600
+    # Short libFuzzer runs of tests/fuzz (build-fuzz/, clang only), each target on its corpus:
+    # opt-in (DADEUM_FUZZ_SECONDS=25) because the extra clang build doubles the CI time. The
+    # checked-in corpora are replayed by ctest (fuzz_replay_*) on every run.
+    if [[ $sanitize == OFF && -n "${DADEUM_FUZZ_SECONDS:-}" ]] && command -v clang++ >/dev/null; then
+      ./tools/fuzz.sh all "$DADEUM_FUZZ_SECONDS"
+    fi
     ;;
   *)
     echo "usage: tools/dev.sh run|test [--sanitize]|build" >&2

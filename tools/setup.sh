@@ -9,6 +9,7 @@ packages=(
   libsentencepiece-dev sentencepiece
   libgtest-dev libgmock-dev libcli11-dev zlib1g-dev libzstd-dev libbenchmark-dev
   python3 python3-numpy python3-xxhash zstd gzip bc
+  clang libclang-rt-14-dev
 )
 
 missing=()

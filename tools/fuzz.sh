@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Runs the libFuzzer targets of tests/fuzz on their checked-in corpus.
+#   tools/fuzz.sh TARGET SECONDS [libFuzzer flags...]   TARGET: reader normalize pii json_roundtrip
+#   tools/fuzz.sh all SECONDS [libFuzzer flags...]      every target, one after another
+# Builds build-fuzz/ (clang++, -DDADEUM_FUZZ=ON: libFuzzer + ASan + UBSan, library included)
+# when needed. Each run works on a temporary copy of tests/fuzz/corpus/TARGET, so the corpus in
+# the repository stays small; a crash is kept in build-fuzz/artifacts/TARGET/ and the script
+# exits 1 (add the input to the corpus and a regression test once understood).
+# Environment: FUZZ_JOBS (build parallelism, default nproc), FUZZ_KEEP=DIR (keep each grown
+# working corpus in DIR/TARGET).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+all_targets=(reader normalize pii json_roundtrip)
+if (( $# < 2 )) || ! [[ "$2" =~ ^[0-9]+$ ]]; then
+  echo "usage: tools/fuzz.sh all|reader|normalize|pii|json_roundtrip SECONDS [libFuzzer flags...]" >&2
+  exit 2
+fi
+which=$1
+seconds=$2
+shift 2
+if [[ $which == all ]]; then
+  targets=("${all_targets[@]}")
+elif [[ " ${all_targets[*]} " == *" $which "* ]]; then
+  targets=("$which")
+else
+  echo "tools/fuzz.sh: unknown target '$which' (${all_targets[*]} or all)" >&2
+  exit 2
+fi
+if ! command -v clang++ >/dev/null; then
+  echo "tools/fuzz.sh: clang++ is needed (apt-get install clang libclang-rt-14-dev)" >&2
+  exit 2
+fi
+
+build_dir=build-fuzz
+if [[ ! -f $build_dir/build.ninja ]]; then
+  cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
+    -DDADEUM_FUZZ=ON >/dev/null
+fi
+if ! cmake --build "$build_dir" --parallel "${FUZZ_JOBS:-$(nproc)}" --target "${targets[@]/#/fuzz_}" \
+    >"$build_dir/fuzz-build.log" 2>&1; then
+  grep -E -B2 -A8 'error|FAILED' "$build_dir/fuzz-build.log" | head -60 >&2
+  echo "tools/fuzz.sh: building the fuzz targets failed (log: $build_dir/fuzz-build.log)" >&2
+  exit 2
+fi
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/dadeum-fuzz.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+failed=0
+for target in "${targets[@]}"; do
+  corpus=$work/corpus/$target
+  artifacts=$PWD/$build_dir/artifacts/$target
+  mkdir -p "$corpus" "$artifacts" "$work/tmp"
+  cp tests/fuzz/corpus/"$target"/* "$corpus"/
+  log=$work/$target.log
+  start=$(date +%s)
+  status=0
+  # -timeout: one input taking longer is a hang; -rss_limit_mb: a leak or a blow-up is a crash.
+  TMPDIR=$work/tmp "$build_dir/tests/fuzz/fuzz_$target" -max_total_time="$seconds" -max_len=8192 -timeout=20 \
+    -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$artifacts/" "$@" "$corpus" >"$log" 2>&1 || status=$?
+  elapsed=$(( $(date +%s) - start ))
+  runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
+  cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)
+  if (( status == 0 )); then
+    echo "fuzz_$target: clean, ${runs:-?} executions in ${elapsed}s (${speed:-?}/s), ${cov:-cov: ?}, corpus $(ls "$corpus" | wc -l) inputs"
+  else
+    failed=1
+    echo "fuzz_$target: FAILED (exit $status) after ${runs:-?} executions in ${elapsed}s; input kept in $artifacts/" >&2
+    grep -E -A12 'property violated|ERROR: (AddressSanitizer|libFuzzer|UndefinedBehaviorSanitizer)|runtime error' "$log" | head -40 >&2 || tail -30 "$log" >&2
+  fi
+  if [[ -n ${FUZZ_KEEP:-} ]]; then
+    mkdir -p "$FUZZ_KEEP/$target" && cp "$corpus"/* "$FUZZ_KEEP/$target"/
+  fi
+done
+exit $failed
