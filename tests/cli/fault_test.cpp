@@ -266,7 +266,7 @@ bool kill_while_writing(const std::vector<std::string>& args, const std::string&
   auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
   while (::waitpid(pid, &status, WNOHANG) == 0) {
     if (!temporaries(watch).empty() || std::chrono::steady_clock::now() > deadline) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));  // let it write a little
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));  // let it write a little
       ::kill(pid, SIGKILL);
       ::waitpid(pid, &status, 0);
       break;
