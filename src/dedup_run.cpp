@@ -8,6 +8,7 @@
 #include <map>
 #include <xxhash.h>
 
+#include "dadeum/spill.hpp"
 #include "dadeum/writer.hpp"
 
 
@@ -22,6 +23,12 @@ std::string record_label(const Example& record, const std::string& source) {
 // Keys computed in the parallel stage, handed to the serial sink with the batch.
 struct BatchKeys {
   std::vector<RecordKeys> keys;
+  std::string spill;  // every record's spill entry, in order
+};
+
+// Pass 2 reads only the records of candidate pairs: their ordinals, in batch order.
+struct BatchOrdinals {
+  std::vector<uint32_t> ordinals;
 };
 
 // Copies stdin to a temporary file so that it can be read in several passes.
@@ -108,8 +115,15 @@ ReferenceSet::Match ReferenceSet::match(const Example& example) const {
   return best;
 }
 
-DedupRun::DedupRun(std::vector<std::string> inputs, ReadOptions read, PipelineOptions pipeline, DedupOptions options)
-    : paths_(std::move(inputs)), read_(std::move(read)), pipeline_(pipeline), options_(options), keys_(options), index_(options) {}
+DedupRun::DedupRun(std::vector<std::string> inputs, ReadOptions read, PipelineOptions pipeline, DedupOptions options,
+                   std::string spill_dir)
+    : paths_(std::move(inputs)),
+      spill_dir_(std::move(spill_dir)),
+      read_(std::move(read)),
+      pipeline_(pipeline),
+      options_(options),
+      keys_(options),
+      index_(options) {}
 
 DedupRun::~DedupRun() {
   if (!stdin_copy_.empty()) ::unlink(stdin_copy_.c_str());
@@ -137,7 +151,11 @@ Result<std::unique_ptr<InputReader>> DedupRun::open_reader() {
   return reader;
 }
 
-Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, const BatchStage& verify_transform) {
+Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, Schema output_schema,
+                       const BatchStage& verify_transform) {
+  auto spill = SpillFile::create(spill_dir_.empty() ? std::filesystem::temp_directory_path().string() : spill_dir_);
+  if (!spill.is_ok()) return spill.status();
+  spill_.emplace(std::move(spill.value()));
   auto reader = open_reader();
   if (!reader.is_ok()) return reader.status();
   const std::vector<InputInfo>& inputs = reader.value()->inputs();
@@ -148,8 +166,7 @@ Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, co
     std::string scratch;
     for (size_t idx = 0; idx < batch.records.size(); ++idx) {
       Example& record = batch.records[idx];
-      if (!record.kept()) continue;
-      if (references_) {
+      if (record.kept() && references_) {
         ReferenceSet::Match match = references_->match(record);
         if (match.found) {
           record.drop("dedup", match.exact ? "reference_duplicate" : "reference_near_duplicate",
@@ -157,10 +174,10 @@ Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, co
                           (match.exact ? "" : " (similarity " + std::to_string(match.similarity).substr(0, 4) + ")"));
           record.outcome.duplicate_of = references_->name(match.reference);
           record.outcome.similarity = static_cast<float>(match.similarity);
-          continue;
         }
       }
-      keys_.make(record, keys->keys[idx], scratch);
+      append_spilled_record(keys->spill, record, inputs[record.where.source].display, output_schema);
+      if (record.kept()) keys_.make(record, keys->keys[idx], scratch);
     }
     batch.stage_keys = keys;
   };
@@ -170,11 +187,10 @@ Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, co
     auto keys = std::static_pointer_cast<BatchKeys>(batch.stage_keys);
     for (size_t idx = 0; idx < batch.records.size(); ++idx) {
       const Example& record = batch.records[idx];
-      uint32_t ordinal = static_cast<uint32_t>(index_.size());
       names_.push_back(record_label(record, inputs[record.where.source].display));
-      if (record.outcome.stage == "dedup") early_[ordinal] = record.outcome;
       index_.add(record.kept(), keys->keys[idx]);
     }
+    DADEUM_RETURN_IF_ERROR(spill_->write(keys->spill));
     return observe ? observe(batch) : Status::ok();
   };
   Counts counts;
@@ -186,8 +202,8 @@ Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, co
   return Status::ok();
 }
 
-// Second read: shingles only for records in a candidate pair, held until their last partner
-// has been seen; every pair verified by exact Jaccard.
+// Second read: shingles only for records in a candidate pair (the others are not even
+// parsed), held until their last partner has been seen; every pair verified by exact Jaccard.
 Status DedupRun::verify_candidates(const BatchStage& transform) {
   std::vector<uint32_t> needed = index_.records_to_verify();
   std::unordered_map<uint32_t, std::vector<uint32_t>> earlier_partners;  // b -> all a < b
@@ -199,11 +215,24 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
   std::unordered_map<uint32_t, std::vector<uint64_t>> held;
   auto reader = open_reader();
   if (!reader.is_ok()) return reader.status();
-  std::string scratch;
-  auto sink = [&](Batch& batch) -> Status {
+  auto select = [&](Batch& batch) {
+    auto selected = std::make_shared<BatchOrdinals>();
+    size_t kept = 0;
     for (size_t idx = 0; idx < batch.records.size(); ++idx) {
       uint32_t ordinal = ordinal_of(batch, idx);
       if (!std::binary_search(needed.begin(), needed.end(), ordinal)) continue;
+      if (kept != idx) batch.records[kept] = std::move(batch.records[idx]);
+      ++kept;
+      selected->ordinals.push_back(ordinal);
+    }
+    batch.records.resize(kept);
+    batch.stage_keys = selected;
+  };
+  std::string scratch;
+  auto sink = [&](Batch& batch) -> Status {
+    auto selected = std::static_pointer_cast<BatchOrdinals>(batch.stage_keys);
+    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
+      uint32_t ordinal = selected->ordinals[idx];
       std::vector<uint64_t> shingles;
       keys_.shingles(batch.records[idx], shingles, scratch);
       if (auto it = earlier_partners.find(ordinal); it != earlier_partners.end()) {
@@ -218,34 +247,33 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
     return Status::ok();
   };
   Counts counts;
-  return run_stream(*reader.value(), pipeline_, transform, sink, counts);
+  return run_stream(*reader.value(), pipeline_, transform, sink, counts, select);
 }
 
-Status DedupRun::write(const BatchStage& transform, const BatchStage& stage, const BatchSink& sink, Counts& counts) {
-  auto reader = open_reader();
-  if (!reader.is_ok()) return reader.status();
-  auto apply = [&](Batch& batch) {
-    if (transform) transform(batch);
-    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
-      Example& record = batch.records[idx];
-      uint32_t ordinal = ordinal_of(batch, idx);
-      if (auto early = early_.find(ordinal); early != early_.end()) {
-        record.outcome = early->second;
-        continue;
-      }
-      if (!record.kept()) continue;
-      const DedupDecision& decision = index_.decision(ordinal);
-      if (decision.reason == DedupReason::kNone) continue;
-      std::string similarity = std::to_string(decision.similarity).substr(0, 4);
-      record.drop("dedup", std::string(dedup_reason_code(decision.reason)),
-                  "duplicate of " + names_[decision.duplicate_of] +
-                      (decision.reason == DedupReason::kNear ? " (similarity " + similarity + ")" : ""));
-      record.outcome.duplicate_of = names_[decision.duplicate_of];
-      record.outcome.similarity = decision.similarity;
+std::optional<Outcome> DedupRun::removal(uint32_t ordinal) const {
+  const DedupDecision& decision = index_.decision(ordinal);
+  if (decision.reason == DedupReason::kNone) return std::nullopt;
+  Outcome outcome;
+  outcome.verdict = Verdict::kDrop;
+  outcome.stage = "dedup";
+  outcome.code = dedup_reason_code(decision.reason);
+  outcome.message = "duplicate of " + names_[decision.duplicate_of];
+  if (decision.reason == DedupReason::kNear) outcome.message += " (similarity " + std::to_string(decision.similarity).substr(0, 4) + ")";
+  outcome.duplicate_of = names_[decision.duplicate_of];
+  outcome.similarity = decision.similarity;
+  return outcome;
+}
+
+Status DedupRun::replay(const ReplaySink& each) const {
+  if (!spill_) return Status(StatusCode::kInternal, "replay() before index()");
+  uint32_t ordinal = 0;
+  SpilledRecord record;
+  return spill_->read_back([&](std::string_view entry) -> Status {
+    if (!read_spilled_record(entry, record)) {
+      return Status(StatusCode::kInternal, "damaged spill entry for record " + std::to_string(ordinal));
     }
-    if (stage) stage(batch);
-  };
-  return run_stream(*reader.value(), pipeline_, apply, sink, counts);
+    return each(ordinal++, record);
+  });
 }
 
 void append_cluster_lines(std::string& out, const DedupRun& run) {

@@ -294,31 +294,39 @@ void append_reject_line(std::string& out, const Example& example, std::string_vi
   out += "}\n";
 }
 
-void append_dropped_line(std::string& out, const Example& example, std::string_view source) {
+void append_dropped_head(std::string& out, const Example& example, std::string_view source) {
   out += "{\"source\":";
   append_json_string(out, source);
   out += ",\"line\":" + std::to_string(example.where.line);
   out += ",\"id\":";
   append_json_string(out, example.id);
+}
+
+void append_dropped_tail(std::string& out, const Outcome& outcome, std::string_view raw) {
   out += ",\"stage\":";
-  append_json_string(out, example.outcome.stage);
+  append_json_string(out, outcome.stage);
   out += ",\"reason\":";
-  append_json_string(out, example.outcome.code);
+  append_json_string(out, outcome.code);
   out += ",\"message\":";
-  append_json_string(out, example.outcome.message);
-  if (!example.outcome.duplicate_of.empty()) {
+  append_json_string(out, outcome.message);
+  if (!outcome.duplicate_of.empty()) {
     out += ",\"duplicate_of\":";
-    append_json_string(out, example.outcome.duplicate_of);
+    append_json_string(out, outcome.duplicate_of);
   }
-  if (example.outcome.similarity > 0) {
+  if (outcome.similarity > 0) {
     char similarity[16];
-    std::snprintf(similarity, sizeof similarity, "%.3f", example.outcome.similarity);
+    std::snprintf(similarity, sizeof similarity, "%.3f", outcome.similarity);
     out += ",\"similarity\":";
     out += similarity;
   }
   out += ",\"record\":";
-  out.append(example.raw);
+  out.append(raw);
   out += "}\n";
+}
+
+void append_dropped_line(std::string& out, const Example& example, std::string_view source) {
+  append_dropped_head(out, example, source);
+  append_dropped_tail(out, example.outcome, example.raw);
 }
 
 std::string describe_problem(const Example& example, std::string_view source) {

@@ -35,7 +35,7 @@ ThreadLimit::ThreadLimit(size_t threads)
 ThreadLimit::~ThreadLimit() { delete impl_; }
 
 Status run_stream(InputReader& reader, const PipelineOptions& options, const BatchStage& stage,
-                  const BatchSink& sink, Counts& counts) {
+                  const BatchSink& sink, Counts& counts, const BatchStage& before_parse) {
   size_t threads = ThreadLimit::resolve(options.threads);
   ThreadLimit limit(threads);
   RecordParser parser(reader.options());
@@ -51,6 +51,7 @@ Status run_stream(InputReader& reader, const PipelineOptions& options, const Bat
     return next.value().release();
   };
   auto work = [&](Batch* batch) -> Batch* {
+    if (before_parse) before_parse(*batch);
     parser.parse(*batch);
     if (stage) stage(*batch);
     return batch;

@@ -1,6 +1,7 @@
-// The main job, in three reads of the inputs (see dedup_run.hpp): pass 1 indexes every
-// record after the per-record stages, pass 2 verifies near-duplicate candidates, then the
-// split is planned over whole groups and pass 3 writes every record where it belongs.
+// The main job, in three passes (see dedup_run.hpp): pass 1 runs the per-record stages,
+// indexes every record and spills it as it will be written, pass 2 verifies near-duplicate
+// candidates, then the split is planned over whole groups and pass 3 replays the spill,
+// every record to the file where it belongs.
 #include "dadeum/prep.hpp"
 
 #include <ctime>
@@ -18,13 +19,6 @@ namespace fs = std::filesystem;
 struct StageCounts {
   NormalizeCounts normalize;
   PiiCounts pii;
-};
-
-// Per-batch output of pass 3, one buffer per file.
-struct BatchFiles {
-  std::string split[3];
-  std::string dropped;
-  std::string rejects;
 };
 
 // The value of a top-level field as its JSON text ("" when absent), for strata and groups.
@@ -182,11 +176,11 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     dedup.group_only = true;
     dedup.near = false;
   }
-  DedupRun run(inputs, options.read, options.pipeline, dedup);
+  DedupRun run(inputs, options.read, options.pipeline, dedup, options.out_dir);
   if (!options.against.empty()) DADEUM_RETURN_IF_ERROR(run.load_references(options.against, options.against_read));
 
-  // The per-record stages. Pass 1 counts; later passes redo only what changes records (a
-  // PII report changes nothing, so it is not scanned again).
+  // The per-record stages. Pass 1 counts; the verification read redoes only what changes
+  // records (a PII report changes nothing, so it is not scanned again).
   auto make_transform = [&options](bool counting) {
     PiiAction pii = counting || options.pii == PiiAction::kMask || options.pii == PiiAction::kDrop ? options.pii : PiiAction::kOff;
     return [&options, pii](Batch& batch) {
@@ -210,17 +204,20 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     report.pii.add(counts->pii);
     for (size_t idx = 0; idx < batch.records.size(); ++idx) {
       const Example& record = batch.records[idx];
-      if (options.strict && record.outcome.verdict == Verdict::kReject) {
+      if (record.outcome.verdict == Verdict::kReject) {
         const std::string& path = inputs[record.where.source];
-        return Status(StatusCode::kStopped, "stopped at the first rejected record (--strict): " +
-                                                describe_problem(record, path == "-" ? "<stdin>" : path));
+        if (options.strict) {
+          return Status(StatusCode::kStopped, "stopped at the first rejected record (--strict): " +
+                                                  describe_problem(record, path == "-" ? "<stdin>" : path));
+        }
+        if (on_reject) on_reject(record, path == "-" ? "<stdin>" : path);
       }
       stratum.push_back(options.stratify_by.empty() ? 0 : value_hash(member_value(record, options.stratify_by)));
       group_value.push_back(options.group_by.empty() ? 0 : value_hash(member_value(record, options.group_by)));
     }
     return Status::ok();
   };
-  DADEUM_RETURN_IF_ERROR(run.index(counting_transform, observe, transform));
+  DADEUM_RETURN_IF_ERROR(run.index(counting_transform, observe, options.to, transform));
 
   // Units: union of dedup groups (conflicts, kept near clusters) and --group-by groups.
   const DedupIndex& index = run.index_data();
@@ -264,51 +261,48 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
   }
   size_t dropped_file = with_test ? 3 : 2, rejects_file = dropped_file + 1, clusters_file = dropped_file + 2;
   std::vector<uint64_t> lines(file_names.size(), 0);
-  const std::vector<InputInfo>& infos = run.inputs();
-  auto format = [&](Batch& batch) {
-    auto out = std::make_shared<BatchFiles>();
-    std::string error;
-    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
-      Example& record = batch.records[idx];
-      const std::string& source = infos[record.where.source].display;
-      if (record.kept()) {
-        uint32_t unit = unit_of[run.ordinal(batch, idx)];
-        auto split = static_cast<size_t>(plan.value().assignment[unit]);
-        size_t before = out->split[split].size();
-        if (append_example(out->split[split], record, options.to, error)) continue;
-        out->split[split].resize(before);
-        record.reject("convert", "conversion_lossy", error);
-      }
-      if (record.outcome.verdict == Verdict::kDrop) append_dropped_line(out->dropped, record, source);
-      else append_reject_line(out->rejects, record, source);
-    }
-    batch.stage_keys = out;
+  std::vector<std::string> pending(file_names.size());
+  constexpr size_t kFlushBytes = 4 << 20;
+  auto add_line = [&](size_t file, std::string_view line) -> Status {
+    ++lines[file];
+    pending[file].append(line);
+    if (pending[file].size() < kFlushBytes) return Status::ok();
+    Status status = files[file]->write(pending[file]);
+    pending[file].clear();
+    return status;
   };
-  auto sink = [&](Batch& batch) -> Status {
-    auto out = std::static_pointer_cast<BatchFiles>(batch.stage_keys);
-    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
-      const Example& record = batch.records[idx];
-      if (record.kept()) {
-        uint32_t unit = unit_of[run.ordinal(batch, idx)];
-        switch (plan.value().assignment[unit]) {
-          case SplitName::kTrain: ++report.train; ++lines[0]; break;
-          case SplitName::kValidation: ++report.validation; ++lines[1]; break;
-          case SplitName::kTest: ++report.test; ++lines[2]; break;
-        }
-      } else if (record.outcome.verdict == Verdict::kDrop) {
-        ++report.dropped_by_reason[record.outcome.code];
-        ++lines[dropped_file];
-      } else {
-        ++report.rejected_by_code[record.outcome.code];
-        ++lines[rejects_file];
-        if (on_reject) on_reject(record, infos[record.where.source].display);
-      }
+  std::string late;
+  auto place = [&](uint32_t ordinal, const SpilledRecord& record) -> Status {
+    ++report.counts.read;
+    switch (record.kind) {
+      case SpilledRecord::Kind::kDropped:
+        ++report.counts.dropped;
+        ++report.dropped_by_reason[std::string(record.code)];
+        return add_line(dropped_file, record.line);
+      case SpilledRecord::Kind::kRejected:
+        ++report.counts.rejected;
+        ++report.rejected_by_code[std::string(record.code)];
+        return add_line(rejects_file, record.line);
+      case SpilledRecord::Kind::kKept:
+        break;
     }
-    for (size_t split = 0; split < (with_test ? 3u : 2u); ++split) DADEUM_RETURN_IF_ERROR(files[split]->write(out->split[split]));
-    DADEUM_RETURN_IF_ERROR(files[dropped_file]->write(out->dropped));
-    return files[rejects_file]->write(out->rejects);
+    if (std::optional<Outcome> removal = run.removal(ordinal)) {
+      ++report.counts.dropped;
+      ++report.dropped_by_reason[removal->code];
+      late.clear();
+      append_late_dropped_line(late, record, *removal);
+      return add_line(dropped_file, late);
+    }
+    ++report.counts.kept;
+    switch (plan.value().assignment[unit_of[ordinal]]) {
+      case SplitName::kTrain: ++report.train; return add_line(0, record.line);
+      case SplitName::kValidation: ++report.validation; return add_line(1, record.line);
+      case SplitName::kTest: ++report.test; return add_line(2, record.line);
+    }
+    return Status(StatusCode::kInternal, "record without a split");
   };
-  DADEUM_RETURN_IF_ERROR(run.write(transform, format, sink, report.counts));
+  DADEUM_RETURN_IF_ERROR(run.replay(place));
+  for (size_t file = 0; file < pending.size(); ++file) DADEUM_RETURN_IF_ERROR(files[file]->write(pending[file]));
 
   std::string cluster_text;
   append_cluster_lines(cluster_text, run);
@@ -318,7 +312,7 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
   report.clusters = index.clusters().size();
   report.candidate_pairs = run.candidate_pairs();
   report.verified_pairs = run.verified_pairs();
-  if (!report.balanced()) {
+  if (!report.balanced() || report.counts.read != run.records()) {
     return Status(StatusCode::kInternal, "record accounting does not balance: read " + std::to_string(report.counts.read) +
                                              " != train + validation + test + dropped + rejected");
   }

@@ -1,6 +1,7 @@
 // dadeum dedup: remove exact duplicates, settle conflicting answers, remove verified
 // near-duplicates and matches of reference sets; say what was removed and why.
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <map>
 
@@ -32,7 +33,10 @@ int run_dedup(const DedupCommandOptions& options) {
     print_error(usage.message());
     return kExitUsage;
   }
-  DedupRun run(options.input.inputs, read.value(), {options.input.threads}, dedup.value());
+  std::string spill_dir;  // beside the output, on the disk the user chose
+  if (options.output != "-") spill_dir = std::filesystem::path(options.output).parent_path().string();
+  if (options.output != "-" && spill_dir.empty()) spill_dir = ".";
+  DedupRun run(options.input.inputs, read.value(), {options.input.threads}, dedup.value(), spill_dir);
   if (!options.dedup.against.empty()) {
     Result<ReadOptions> against_read = options.dedup.against_read_options();
     Status status = against_read.is_ok() ? run.load_references(options.dedup.against, against_read.value()) : against_read.status();
@@ -41,7 +45,18 @@ int run_dedup(const DedupCommandOptions& options) {
       return kExitUsage;
     }
   }
-  Status status = run.index(nullptr, nullptr);
+  // Rejects are reported as the first read meets them.
+  const std::vector<std::string>& paths = options.input.inputs;
+  auto observe = [&](Batch& batch) -> Status {
+    for (const Example& record : batch.records) {
+      if (record.outcome.verdict != Verdict::kReject) continue;
+      const std::string& path = paths[record.where.source];
+      if (!options.input.quiet) print_error(describe_problem(record, path == "-" ? "<stdin>" : path));
+      if (options.input.strict) return Status(StatusCode::kStopped, "stopped at the first rejected record (--strict)");
+    }
+    return Status::ok();
+  };
+  Status status = run.index(nullptr, observe, Schema::kAuto);
   if (!status.is_ok()) {
     print_error(status.message());
     return exit_code_for(status);
@@ -62,32 +77,44 @@ int run_dedup(const DedupCommandOptions& options) {
     }
     file->emplace(std::move(created.value()));
   }
-  // Messages and rejects are reported in the last pass only, once.
   std::map<std::string, uint64_t> removed_by_reason;
-  const std::vector<InputInfo>& inputs = run.inputs();
-  auto format = [&](Batch& batch) {
-    std::string error;
-    for (Example& record : batch.records) {
-      if (record.kept()) append_example(batch.output, record, Schema::kAuto, error);
-      else if (record.outcome.verdict == Verdict::kDrop) append_dropped_line(batch.side_output, record, inputs[record.where.source].display);
-    }
-  };
-  std::string rejects_lines;
-  uint64_t rejects = 0;
-  auto sink = [&](Batch& batch) -> Status {
-    for (const Example& record : batch.records) {
-      if (record.outcome.verdict == Verdict::kDrop) ++removed_by_reason[record.outcome.code];
-      if (record.outcome.verdict != Verdict::kReject) continue;
-      ++rejects;
-      if (!options.input.quiet) print_error(describe_problem(record, inputs[record.where.source].display));
-      if (!options.input.rejects.empty()) append_reject_line(rejects_lines, record, inputs[record.where.source].display);
-      if (options.input.strict) return Status(StatusCode::kStopped, "stopped at the first rejected record (--strict)");
-    }
-    if (dropped) DADEUM_RETURN_IF_ERROR(dropped->write(batch.side_output));
-    return output.value().write(batch.output);
-  };
+  std::string kept_lines, dropped_lines, rejects_lines, late;
   Counts counts;
-  status = run.write(nullptr, format, sink, counts);
+  constexpr size_t kFlushBytes = 4 << 20;
+  auto flush = [&](bool all) -> Status {
+    if (kept_lines.size() >= kFlushBytes || all) {
+      DADEUM_RETURN_IF_ERROR(output.value().write(kept_lines));
+      kept_lines.clear();
+    }
+    if (dropped && (dropped_lines.size() >= kFlushBytes || all)) {
+      DADEUM_RETURN_IF_ERROR(dropped->write(dropped_lines));
+      dropped_lines.clear();
+    }
+    return Status::ok();
+  };
+  auto place = [&](uint32_t ordinal, const SpilledRecord& record) -> Status {
+    ++counts.read;
+    if (record.kind == SpilledRecord::Kind::kRejected) {
+      ++counts.rejected;
+      if (!options.input.rejects.empty()) rejects_lines.append(record.line);
+      return Status::ok();
+    }
+    if (record.kind == SpilledRecord::Kind::kDropped) {
+      ++counts.dropped;
+      ++removed_by_reason[std::string(record.code)];
+      if (dropped) dropped_lines.append(record.line);
+    } else if (std::optional<Outcome> removal = run.removal(ordinal)) {
+      ++counts.dropped;
+      ++removed_by_reason[removal->code];
+      if (dropped) append_late_dropped_line(dropped_lines, record, *removal);
+    } else {
+      ++counts.kept;
+      kept_lines.append(record.line);
+    }
+    return flush(false);
+  };
+  status = run.replay(place);
+  if (status.is_ok()) status = flush(true);
   if (status.is_ok()) status = output.value().commit();
   if (status.is_ok() && dropped) status = dropped->commit();
   if (status.is_ok() && clusters) status = [&] {

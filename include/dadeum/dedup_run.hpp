@@ -1,10 +1,12 @@
-// Running deduplication over inputs in passes: index every record (keys only), verify the
-// near-duplicate candidates (a second read, shingles only for candidate records), then
-// stream a final time with every record's verdict applied. Inputs are read again rather
-// than spilled; stdin is copied to a temporary file first.
+// Running deduplication over inputs in passes: pass 1 runs the per-record stages, indexes
+// every record (keys only) and spills each record as it will be written; pass 2 reads the
+// inputs again for the records of near-duplicate candidate pairs only (their shingles) and
+// verifies each pair; pass 3 replays the spill in input order with every record's verdict.
+// stdin is copied to a temporary file first, as pass 2 reads it again.
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -12,6 +14,7 @@
 #include "dadeum/dedup.hpp"
 #include "dadeum/pipeline.hpp"
 #include "dadeum/reader.hpp"
+#include "dadeum/spill.hpp"
 
 namespace dadeum {
 
@@ -52,22 +55,29 @@ Result<std::pair<uint64_t, std::string>> hash_file(const std::string& path);
 
 class DedupRun {
  public:
-  DedupRun(std::vector<std::string> inputs, ReadOptions read, PipelineOptions pipeline, DedupOptions options);
+  //! The spill file goes to `spill_dir` (empty: the system's temporary directory).
+  DedupRun(std::vector<std::string> inputs, ReadOptions read, PipelineOptions pipeline, DedupOptions options,
+           std::string spill_dir = "");
   ~DedupRun();
 
   //! Optional references (--against), before index().
   Status load_references(const std::vector<std::string>& paths, const ReadOptions& read);
 
   //! Pass 1 and 2. `transform` (may be empty) runs on every batch after parsing, in
-  //! parallel, and must be deterministic: it runs again in write(). `observe` (may be
-  //! empty) sees every batch of pass 1 in order, after the reference check.
-  //! `verify_transform` (default: `transform`) runs in the verification read instead.
-  Status index(const BatchStage& transform, const BatchSink& observe, const BatchStage& verify_transform = nullptr);
+  //! parallel; then records matching a reference are dropped, and every record is spilled
+  //! (kept ones formatted in `output_schema`, which may reject them) before its keys are
+  //! taken. `observe` (may be empty) sees every batch of pass 1 in order, final but for the
+  //! dedup decisions. `verify_transform` (default: `transform`) runs in the verification
+  //! read instead, on candidate records only, and must give them the same texts.
+  Status index(const BatchStage& transform, const BatchSink& observe, Schema output_schema,
+               const BatchStage& verify_transform = nullptr);
 
-  //! Pass 3: every record with its final verdict (dedup drops applied: stage "dedup", codes
-  //! exact_duplicate, conflict, near_duplicate, reference_duplicate, reference_near_duplicate)
-  //! before `stage` (parallel) and `sink` (in order).
-  Status write(const BatchStage& transform, const BatchStage& stage, const BatchSink& sink, Counts& counts);
+  //! Pass 3: every record as pass 1 spilled it, in input order, with its ordinal.
+  using ReplaySink = std::function<Status(uint32_t ordinal, const SpilledRecord& record)>;
+  Status replay(const ReplaySink& each) const;
+  //! For a record spilled as kept: its removal by dedup (stage "dedup", codes
+  //! exact_duplicate, conflict, near_duplicate), if any.
+  std::optional<Outcome> removal(uint32_t ordinal) const;
 
   const DedupIndex& index_data() const { return index_; }
   //! Ordinal (position in the whole run) of a batch's record; valid in every pass.
@@ -86,6 +96,8 @@ class DedupRun {
   uint32_t ordinal_of(const Batch& batch, size_t record) const { return static_cast<uint32_t>(batch_first_[batch.sequence] + record); }
 
   std::vector<std::string> paths_;
+  std::string spill_dir_;
+  std::optional<SpillFile> spill_;
   std::vector<std::string> display_;
   std::string stdin_copy_;
   ReadOptions read_;
@@ -96,7 +108,6 @@ class DedupRun {
   std::unique_ptr<ReferenceSet> references_;
   std::vector<uint64_t> batch_first_;  // first ordinal of every batch, by sequence
   std::vector<std::string> names_;
-  std::unordered_map<uint32_t, Outcome> early_;  // reference drops decided in pass 1
   std::vector<InputInfo> infos_;
   uint64_t verified_pairs_ = 0;
 };

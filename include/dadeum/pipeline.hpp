@@ -41,8 +41,9 @@ using BatchSink = std::function<Status(Batch&)>;   //!< runs serially, in input 
 
 //! Streams every record of `reader` through parse, then `stage` (may be empty), then `sink`.
 //! A sink error stops the run and is returned. `counts` is filled from the records' verdicts
-//! as the sink saw them.
+//! as the sink saw them. `before_parse` (may be empty) runs in parallel on the unparsed
+//! batch, e.g. to remove the records a pass does not need before paying for their parse.
 Status run_stream(InputReader& reader, const PipelineOptions& options, const BatchStage& stage,
-                  const BatchSink& sink, Counts& counts);
+                  const BatchSink& sink, Counts& counts, const BatchStage& before_parse = nullptr);
 
 }  // namespace dadeum

@@ -29,6 +29,10 @@ void append_reject_line(std::string& out, const Example& example, std::string_vi
 //! One line of dropped.jsonl: source, line, id, stage, reason (the code), message,
 //! duplicate_of (when set) and the record itself as it was read (`record`, a JSON object).
 void append_dropped_line(std::string& out, const Example& example, std::string_view source);
+//! The same line in two parts, for a record whose drop is decided later (see spill.hpp):
+//! `{"source":..,"line":..,"id":..` and the rest, from the outcome and the record as read.
+void append_dropped_head(std::string& out, const Example& example, std::string_view source);
+void append_dropped_tail(std::string& out, const Outcome& outcome, std::string_view raw);
 
 //! The `dadeum: FILE:LINE: message` text (without "dadeum: " and newline).
 std::string describe_problem(const Example& example, std::string_view source);

@@ -1,0 +1,62 @@
+// The records of the first read, kept on disk until the global steps (dedup, split) have
+// decided where each one goes; the last step replays them instead of reading and processing
+// the inputs again.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "dadeum/example.hpp"
+#include "dadeum/reader.hpp"
+#include "dadeum/status.hpp"
+
+namespace dadeum {
+
+//! A temporary file of length-framed entries, written once in order and read back once in
+//! order. It is unlinked as soon as it is opened, so no run, not even a killed one, leaves it
+//! behind.
+class SpillFile {
+ public:
+  //! Opens an anonymous file in `dir` (the output directory: the disk the user chose).
+  static Result<SpillFile> create(const std::string& dir);
+  SpillFile(SpillFile&& other) noexcept;
+  SpillFile& operator=(SpillFile&& other) noexcept;
+  ~SpillFile();
+
+  //! Appends one entry to `out` (in a parallel stage); write() then stores whole buffers.
+  static void frame(std::string& out, std::string_view payload);
+  Status write(std::string_view framed);
+  //! Calls `each` on every entry in order; stops at the first error it returns.
+  Status read_back(const std::function<Status(std::string_view entry)>& each) const;
+  uint64_t bytes() const { return bytes_; }
+
+ private:
+  SpillFile() = default;
+  int fd_ = -1;
+  std::string where_;  // for messages
+  uint64_t bytes_ = 0;
+};
+
+//! One record as the first read left it, decoded from a spill entry. Views into the entry.
+struct SpilledRecord {
+  enum class Kind : char { kKept = 'K', kDropped = 'D', kRejected = 'R' };
+  Kind kind = Kind::kKept;
+  std::string_view code;          //!< dropped or rejected: the reason or reject code
+  std::string_view line;          //!< the finished line: output (kept), dropped or reject line
+  std::string_view dropped_head;  //!< kept: how its dropped line starts, should dedup remove it
+  std::string_view raw;           //!< kept: the record as read (the "record" of that line)
+};
+
+//! Encodes `record` after the per-record stages. A kept record is formatted in schema `to`;
+//! when that conversion cannot be exact the record is rejected (conversion_lossy) here and
+//! spilled as rejected. A kept record written from its original bytes is stored once.
+void append_spilled_record(std::string& out, Example& record, std::string_view source, Schema to);
+
+//! Decodes one entry; false when it is damaged (a bug or a failing disk, never user input).
+bool read_spilled_record(std::string_view entry, SpilledRecord& record);
+
+//! The dropped.jsonl line of a record spilled as kept that a global step then removed.
+void append_late_dropped_line(std::string& out, const SpilledRecord& record, const Outcome& outcome);
+
+}  // namespace dadeum

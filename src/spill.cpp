@@ -1,0 +1,181 @@
+// The spill file and the encoding of one record in it. An entry is
+//   kind (1 byte) | code | dropped head | raw | line
+// each part a little-endian u64 length and its bytes. A kept record whose output line is its
+// original bytes (kind 'S') stores raw + '\n' once, as its raw part, and no line part.
+#include "dadeum/spill.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <vector>
+
+#include "dadeum/writer.hpp"
+
+namespace dadeum {
+namespace {
+
+constexpr char kKeptAsRead = 'S';
+
+void put_u64(std::string& out, uint64_t value) {
+  char bytes[8];
+  for (int k = 0; k < 8; ++k) bytes[k] = static_cast<char>(value >> (8 * k));
+  out.append(bytes, 8);
+}
+
+bool get_u64(std::string_view& in, uint64_t& value) {
+  if (in.size() < 8) return false;
+  value = 0;
+  for (int k = 0; k < 8; ++k) value |= static_cast<uint64_t>(static_cast<unsigned char>(in[k])) << (8 * k);
+  in.remove_prefix(8);
+  return true;
+}
+
+void put_part(std::string& out, std::string_view part) {
+  put_u64(out, part.size());
+  out.append(part);
+}
+
+bool get_part(std::string_view& in, std::string_view& part) {
+  uint64_t size = 0;
+  if (!get_u64(in, size) || size > in.size()) return false;
+  part = in.substr(0, size);
+  in.remove_prefix(size);
+  return true;
+}
+
+Status write_error(const std::string& where) { return io_error("cannot write " + where + ": " + std::strerror(errno)); }
+
+}  // namespace
+
+Result<SpillFile> SpillFile::create(const std::string& dir) {
+  SpillFile spill;
+  std::string pattern = (dir.empty() ? std::string(".") : dir) + "/.dadeum-spill-XXXXXX";
+  spill.fd_ = ::mkstemp(pattern.data());
+  if (spill.fd_ < 0) return io_error("cannot write " + pattern + ": " + std::strerror(errno));
+  ::unlink(pattern.c_str());
+  spill.where_ = pattern;
+  return spill;
+}
+
+SpillFile::SpillFile(SpillFile&& other) noexcept { *this = std::move(other); }
+
+SpillFile& SpillFile::operator=(SpillFile&& other) noexcept {
+  if (this != &other) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = other.fd_;
+    where_ = std::move(other.where_);
+    bytes_ = other.bytes_;
+    other.fd_ = -1;
+  }
+  return *this;
+}
+
+SpillFile::~SpillFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+void SpillFile::frame(std::string& out, std::string_view payload) { put_part(out, payload); }
+
+Status SpillFile::write(std::string_view framed) {
+  while (!framed.empty()) {
+    ssize_t done = ::pwrite(fd_, framed.data(), framed.size(), static_cast<off_t>(bytes_));
+    if (done < 0 && errno == EINTR) continue;
+    if (done <= 0) return write_error(where_);
+    bytes_ += static_cast<uint64_t>(done);
+    framed.remove_prefix(static_cast<size_t>(done));
+  }
+  return Status::ok();
+}
+
+Status SpillFile::read_back(const std::function<Status(std::string_view entry)>& each) const {
+  std::vector<char> buffer(8 << 20);
+  size_t filled = 0;  // bytes in the buffer, from its start
+  uint64_t offset = 0;
+  while (offset < bytes_ || filled > 0) {
+    // Top up the buffer, then hand out every whole entry in it.
+    size_t want = static_cast<size_t>(std::min<uint64_t>(buffer.size() - filled, bytes_ - offset));
+    while (want > 0) {
+      ssize_t got = ::pread(fd_, buffer.data() + filled, want, static_cast<off_t>(offset));
+      if (got < 0 && errno == EINTR) continue;
+      if (got <= 0) return io_error("cannot read back " + where_ + ": " + (got < 0 ? std::strerror(errno) : "short read"));
+      filled += static_cast<size_t>(got);
+      offset += static_cast<uint64_t>(got);
+      want -= static_cast<size_t>(got);
+    }
+    std::string_view rest(buffer.data(), filled);
+    while (true) {
+      std::string_view probe = rest;
+      uint64_t size = 0;
+      if (!get_u64(probe, size) || size > probe.size()) break;
+      DADEUM_RETURN_IF_ERROR(each(probe.substr(0, size)));
+      rest = probe.substr(size);
+    }
+    if (rest.size() == filled) {
+      // Not one whole entry fits: grow (one record can be as long as the longest line).
+      std::string_view probe = rest;
+      uint64_t size = 0;
+      if (offset >= bytes_ || !get_u64(probe, size)) return Status(StatusCode::kInternal, "damaged spill file " + where_);
+      buffer.resize(std::max(buffer.size() * 2, static_cast<size_t>(size) + 16));
+      continue;
+    }
+    std::memmove(buffer.data(), rest.data(), rest.size());
+    filled = rest.size();
+  }
+  return Status::ok();
+}
+
+void append_spilled_record(std::string& out, Example& record, std::string_view source, Schema to) {
+  std::string payload;
+  if (record.kept()) {
+    std::string line, error;
+    if (append_example(line, record, to, error)) {
+      std::string head;
+      append_dropped_head(head, record, source);
+      bool as_read = line.size() == record.raw.size() + 1 && line.compare(0, record.raw.size(), record.raw) == 0;
+      payload += as_read ? kKeptAsRead : static_cast<char>(SpilledRecord::Kind::kKept);
+      put_part(payload, "");
+      put_part(payload, head);
+      put_part(payload, as_read ? std::string_view(line) : record.raw);
+      if (!as_read) put_part(payload, line);
+      SpillFile::frame(out, payload);
+      return;
+    }
+    record.reject("convert", "conversion_lossy", error);
+  }
+  std::string line;
+  bool dropped = record.outcome.verdict == Verdict::kDrop;
+  if (dropped) append_dropped_line(line, record, source);
+  else append_reject_line(line, record, source);
+  payload += static_cast<char>(dropped ? SpilledRecord::Kind::kDropped : SpilledRecord::Kind::kRejected);
+  put_part(payload, record.outcome.code);
+  put_part(payload, "");
+  put_part(payload, "");
+  put_part(payload, line);
+  SpillFile::frame(out, payload);
+}
+
+bool read_spilled_record(std::string_view entry, SpilledRecord& record) {
+  if (entry.empty()) return false;
+  const char kind = entry[0];
+  if (kind != 'K' && kind != kKeptAsRead && kind != 'D' && kind != 'R') return false;
+  record.kind = kind == kKeptAsRead ? SpilledRecord::Kind::kKept : static_cast<SpilledRecord::Kind>(kind);
+  entry.remove_prefix(1);
+  if (!get_part(entry, record.code) || !get_part(entry, record.dropped_head) || !get_part(entry, record.raw)) return false;
+  if (kind == kKeptAsRead) {
+    if (record.raw.empty() || !entry.empty()) return false;
+    record.line = record.raw;
+    record.raw.remove_suffix(1);  // the '\n'
+    return true;
+  }
+  return get_part(entry, record.line) && entry.empty();
+}
+
+void append_late_dropped_line(std::string& out, const SpilledRecord& record, const Outcome& outcome) {
+  out.append(record.dropped_head);
+  append_dropped_tail(out, outcome, record.raw);
+}
+
+}  // namespace dadeum
