@@ -1,6 +1,10 @@
 #include "dadeum/dedup_run.hpp"
 
+#include <fcntl.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include <algorithm>
 #include <cstdio>
@@ -53,6 +57,59 @@ Result<std::string> spill_stdin() {
   if (std::fclose(out) != 0) return io_error("cannot write the temporary copy of stdin");
   return pattern;
 }
+
+// Serves the bytes of records spilled by reference (SpilledRecord::in_input) from one
+// sequential read of their input: offsets only grow within an input, and inputs come in order.
+class InputWindow {
+ public:
+  ~InputWindow() { close(); }
+
+  // The `length` bytes at `offset` of `path`, followed by the next byte of the file when
+  // there is one (`bytes` has length + 1 characters then).
+  Status fetch(const std::string& path, uint64_t offset, uint64_t length, std::string_view& bytes) {
+    if (path != path_) {
+      close();
+      fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd_ < 0) return io_error("cannot read " + path + " again: " + std::strerror(errno));
+      path_ = path;
+      start_ = 0;
+      filled_ = 0;
+    }
+    if (offset < start_) return Status(StatusCode::kInternal, "spilled records out of order in " + path);
+    if (offset + length + 1 > start_ + filled_) {
+      // Keep what is still needed at the front, then read on.
+      size_t keep = offset < start_ + filled_ ? static_cast<size_t>(start_ + filled_ - offset) : 0;
+      std::memmove(buffer_.data(), buffer_.data() + (filled_ - keep), keep);
+      start_ = offset;
+      filled_ = keep;
+      if (buffer_.size() < length + 1) buffer_.resize(std::max<size_t>(length + 1, 2 * buffer_.size()));
+      while (filled_ < buffer_.size()) {
+        ssize_t got = ::pread(fd_, buffer_.data() + filled_, buffer_.size() - filled_, static_cast<off_t>(start_ + filled_));
+        if (got < 0 && errno == EINTR) continue;
+        if (got < 0) return io_error("cannot read " + path + " again: " + std::strerror(errno));
+        if (got == 0) break;
+        filled_ += static_cast<size_t>(got);
+      }
+    }
+    if (offset + length > start_ + filled_) return io_error(path + " is shorter than when it was first read (changed during the run?)");
+    size_t at = static_cast<size_t>(offset - start_);
+    bytes = std::string_view(buffer_.data() + at, std::min<size_t>(length + 1, filled_ - at));
+    return Status::ok();
+  }
+
+ private:
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+    path_.clear();
+  }
+
+  std::string path_;
+  int fd_ = -1;
+  std::vector<char> buffer_ = std::vector<char>(8 << 20);
+  uint64_t start_ = 0;  // file offset of buffer_[0]
+  size_t filled_ = 0;
+};
 
 }  // namespace
 
@@ -176,7 +233,9 @@ Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, Sc
           record.outcome.similarity = static_cast<float>(match.similarity);
         }
       }
-      append_spilled_record(keys->spill, record, inputs[record.where.source].display, output_schema);
+      const InputInfo& input = inputs[record.where.source];
+      append_spilled_record(keys->spill, record, input.display, output_schema,
+                            input.format == InputFormat::kJsonl && input.compression == "none");
       if (record.kept()) keys_.make(record, keys->keys[idx], scratch);
     }
     batch.stage_keys = keys;
@@ -268,9 +327,28 @@ Status DedupRun::replay(const ReplaySink& each) const {
   if (!spill_) return Status(StatusCode::kInternal, "replay() before index()");
   uint32_t ordinal = 0;
   SpilledRecord record;
+  InputWindow window;
+  std::string line;  // raw + '\n' when the input's line does not end in '\n' alone
   return spill_->read_back([&](std::string_view entry) -> Status {
     if (!read_spilled_record(entry, record)) {
       return Status(StatusCode::kInternal, "damaged spill entry for record " + std::to_string(ordinal));
+    }
+    if (record.in_input) {
+      if (record.source >= paths_.size()) return Status(StatusCode::kInternal, "damaged spill entry");
+      std::string_view bytes;
+      DADEUM_RETURN_IF_ERROR(window.fetch(paths_[record.source], record.offset, record.length, bytes));
+      record.raw = bytes.substr(0, record.length);
+      if (raw_hash(record.raw) != record.hash) {
+        return io_error(display_[record.source] + " changed during the run (the record at byte " +
+                        std::to_string(record.offset) + " is not what was first read)");
+      }
+      if (bytes.size() > record.length && bytes[record.length] == '\n') {
+        record.line = bytes;
+      } else {
+        line.assign(record.raw);
+        line += '\n';
+        record.line = line;
+      }
     }
     return each(ordinal++, record);
   });

@@ -1,7 +1,10 @@
 // The spill file and the encoding of one record in it. An entry is
 //   kind (1 byte) | code | dropped head | raw | line
 // each part a little-endian u64 length and its bytes. A kept record whose output line is its
-// original bytes (kind 'S') stores raw + '\n' once, as its raw part, and no line part.
+// original bytes (kind 'S') stores raw + '\n' once, as its raw part, and no line part; when
+// those bytes sit in a plain JSONL input (kind 'I') it stores where: source, offset, length
+// and hash, four u64 after the head, as most records of a big run are of this kind and
+// writing them to disk again would cost more than reading them again.
 #include "dadeum/spill.hpp"
 
 #include <fcntl.h>
@@ -12,12 +15,15 @@
 #include <cstring>
 #include <vector>
 
+#include <xxhash.h>
+
 #include "dadeum/writer.hpp"
 
 namespace dadeum {
 namespace {
 
 constexpr char kKeptAsRead = 'S';
+constexpr char kKeptInInput = 'I';
 
 void put_u64(std::string& out, uint64_t value) {
   char bytes[8];
@@ -127,7 +133,9 @@ Status SpillFile::read_back(const std::function<Status(std::string_view entry)>&
   return Status::ok();
 }
 
-void append_spilled_record(std::string& out, Example& record, std::string_view source, Schema to) {
+uint64_t raw_hash(std::string_view raw) { return XXH3_64bits(raw.data(), raw.size()); }
+
+void append_spilled_record(std::string& out, Example& record, std::string_view source, Schema to, bool raw_in_input) {
   std::string payload;
   if (record.kept()) {
     std::string line, error;
@@ -135,6 +143,16 @@ void append_spilled_record(std::string& out, Example& record, std::string_view s
       std::string head;
       append_dropped_head(head, record, source);
       bool as_read = line.size() == record.raw.size() + 1 && line.compare(0, record.raw.size(), record.raw) == 0;
+      if (as_read && raw_in_input) {
+        payload += kKeptInInput;
+        put_part(payload, "");
+        put_part(payload, head);
+        for (uint64_t value : {uint64_t{record.where.source}, record.where.byte_offset, uint64_t{record.raw.size()}, raw_hash(record.raw)}) {
+          put_u64(payload, value);
+        }
+        SpillFile::frame(out, payload);
+        return;
+      }
       payload += as_read ? kKeptAsRead : static_cast<char>(SpilledRecord::Kind::kKept);
       put_part(payload, "");
       put_part(payload, head);
@@ -160,10 +178,22 @@ void append_spilled_record(std::string& out, Example& record, std::string_view s
 bool read_spilled_record(std::string_view entry, SpilledRecord& record) {
   if (entry.empty()) return false;
   const char kind = entry[0];
-  if (kind != 'K' && kind != kKeptAsRead && kind != 'D' && kind != 'R') return false;
-  record.kind = kind == kKeptAsRead ? SpilledRecord::Kind::kKept : static_cast<SpilledRecord::Kind>(kind);
+  if (kind != 'K' && kind != kKeptAsRead && kind != kKeptInInput && kind != 'D' && kind != 'R') return false;
+  record.kind = kind == kKeptAsRead || kind == kKeptInInput ? SpilledRecord::Kind::kKept : static_cast<SpilledRecord::Kind>(kind);
+  record.in_input = kind == kKeptInInput;
   entry.remove_prefix(1);
-  if (!get_part(entry, record.code) || !get_part(entry, record.dropped_head) || !get_part(entry, record.raw)) return false;
+  if (!get_part(entry, record.code) || !get_part(entry, record.dropped_head)) return false;
+  if (record.in_input) {
+    uint64_t source = 0;
+    record.raw = record.line = {};
+    if (!get_u64(entry, source) || !get_u64(entry, record.offset) || !get_u64(entry, record.length) ||
+        !get_u64(entry, record.hash)) {
+      return false;
+    }
+    record.source = static_cast<uint32_t>(source);
+    return entry.empty();
+  }
+  if (!get_part(entry, record.raw)) return false;
   if (kind == kKeptAsRead) {
     if (record.raw.empty() || !entry.empty()) return false;
     record.line = record.raw;

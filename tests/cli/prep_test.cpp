@@ -148,6 +148,43 @@ TEST(Prep, RefusesNonEmptyOutputAndStrictLeavesNoFiles) {
   EXPECT_FALSE(std::filesystem::exists(dir.file("strict")));  // created by the run, taken back
 }
 
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+  return text;
+}
+
+// Most records of a plain JSONL input are not copied into the spill but read again from the
+// input in the last pass (spill.hpp). Whatever the line endings, a byte order mark or a
+// missing last newline, the outputs must be those of a gzip input, whose records are spilled.
+TEST(Prep, RecordsReadAgainFromThePlainInputMatchTheSpilledOnes) {
+  TempDir dir;
+  std::string text = "\xEF\xBB\xBF{\"id\":\"a\",\"instruction\":\"첫 번째 질문입니다\",\"output\":\"답 하나\"}\r\n";
+  text += "{\"id\":\"b\",\"instruction\":\"두 번째 질문\u200b입니다\",\"output\":\"답 둘\"}\r\n";  // normalized: stored
+  text += "{\"id\":\"c\",\"instruction\":\"첫 번째 질문입니다\",\"output\":\"답 하나\"}\n";      // duplicate of a
+  text += "{\"id\":\"d\", broken\n";
+  for (int k = 0; k < 40; ++k) {
+    text += "{\"id\":\"r" + std::to_string(k) + "\",\"instruction\":\"질문 " + std::to_string(k * 7919) +
+            "번에 대해 알려 주세요\",\"output\":\"" + std::string(static_cast<size_t>(k) * 37 + 1, 'x') + "\"}" + (k % 3 ? "\n" : "\r\n");
+  }
+  text += "{\"id\":\"last\",\"instruction\":\"마지막 줄에는 줄바꿈이 없습니다\",\"output\":\"끝\"}";
+  const std::string plain = dir.file("in.jsonl"), packed = dir.file("in.jsonl.gz");
+  testing::write_file(plain, text);
+  if (std::system(("gzip -c " + plain + " > " + packed).c_str()) != 0) GTEST_SKIP() << "gzip is not available";
+  for (const std::string& input : {plain, packed}) {
+    auto result = run_cli("prep -q " + input + " -o " + dir.file(input == plain ? "p" : "z") + " --val-size 8 --seed 5");
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+  for (const char* file : {"train.jsonl", "validation.jsonl", "dropped.jsonl", "rejects.jsonl"}) {
+    std::string from_plain = read_file(dir.file(std::string("p/") + file));
+    EXPECT_EQ(replace_all(from_plain, plain, packed), read_file(dir.file(std::string("z/") + file))) << file;
+  }
+  auto kept = split_lines(read_file(dir.file("p/train.jsonl")) + read_file(dir.file("p/validation.jsonl")));
+  EXPECT_EQ(kept.size(), 43u);  // 45 read: 1 duplicate dropped, 1 rejected
+  EXPECT_EQ(split_lines(read_file(dir.file("p/rejects.jsonl"))).size(), 1u);
+  EXPECT_EQ(split_lines(read_file(dir.file("p/dropped.jsonl"))).size(), 1u);
+  for (const std::string& line : kept) EXPECT_EQ(line.find('\r'), std::string::npos) << line;
+}
+
 TEST(Prep, ReadsStdinAndConvertsSchema) {
   TempDir dir;
   auto result = run_cli("prep -q - -o " + dir.file("out") + " --val-size 5 --to messages", kSeeds);
