@@ -47,7 +47,7 @@ void canonical_key_text(const Example& example, DedupKey key, std::string& out) 
   std::string canonical;
   for (const Turn& turn : example.turns) {
     if (key == DedupKey::kPrompt && !in_prompt(turn)) continue;
-    canonical_form_into(turn.text, canonical);
+    canonical_form_into(turn.text, canonical, turn.settled);
     if (canonical.empty()) continue;  // an empty input is no text at all
     if (!out.empty()) out += '\n';
     out += canonical;
@@ -64,7 +64,7 @@ void KeyMaker::make(const Example& example, RecordKeys& keys, std::string& scrat
   keys.length = 0;
   for (const Turn& turn : example.turns) {
     keys.length += static_cast<uint32_t>(turn.text.size());
-    canonical_form_into(turn.text, canonical);
+    canonical_form_into(turn.text, canonical, turn.settled);
     if (canonical.empty()) continue;
     if (!scratch.empty()) scratch += '\n';
     scratch += canonical;

@@ -108,11 +108,6 @@ Status remove_rule_item(std::string_view item, NormalizeOptions& options) {
 // ---------------------------------------------------------------------------
 // Canonical form
 
-constexpr uint32_t kCanonicalRules =
-    norm_rule_bit(NormRule::kNewlines) | norm_rule_bit(NormRule::kInvisible) |
-    norm_rule_bit(NormRule::kFiller) | norm_rule_bit(NormRule::kWidth) |
-    norm_rule_bit(NormRule::kNfc) | norm_rule_bit(NormRule::kJamo);
-
 enum class Fold : uint8_t { kKeep, kFold, kSpace, kDrop };
 
 // ASCII: letters fold, digits stay, whitespace separates, the rest of the
@@ -376,11 +371,15 @@ std::string canonical_form(std::string_view text) {
   return out;
 }
 
-void canonical_form_into(std::string_view text, std::string& out) {
+bool normalize_may_change(std::string_view text, const NormalizeOptions& options) noexcept {
+  return detail::may_change(text, options);
+}
+
+void canonical_form_into(std::string_view text, std::string& out, bool settled) {
   NormalizeOptions options;
   options.rules = kCanonicalRules;
   std::string normalized;
-  if (detail::may_change(text, options) &&
+  if (!settled && detail::may_change(text, options) &&
       detail::normalize_rule_by_rule(text, normalized, options, true) != 0) {
     text = normalized;
   }

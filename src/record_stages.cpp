@@ -25,9 +25,15 @@ void NormalizeCounts::add(const NormalizeCounts& other) {
 void normalize_record(Example& example, const NormalizeOptions& options, NormalizeCounts& counts) {
   if (!example.kept()) return;
   uint32_t record_rules = 0;
+  const bool covers_canonical = (options.rules & kCanonicalRules) == kCanonicalRules;
   for (Turn& turn : example.turns) {
+    if (!normalize_may_change(turn.text, options)) {
+      turn.settled = covers_canonical;  // the scan is monotone in the rules: a subset cannot change it either
+      continue;
+    }
     uint32_t changed = normalize_in_place(turn.text, options);
     if (changed != 0) turn.changed = true;
+    turn.settled = false;
     record_rules |= changed;
   }
   if (record_rules == 0) return;
@@ -70,6 +76,7 @@ void scan_record_pii(Example& example, PiiAction action, PiiCounts& counts) {
     if (action == PiiAction::kMask) {
       turn.text = mask_pii(turn.text, matches);
       turn.changed = true;
+      turn.settled = false;
     }
   }
   if (types_found == 0) return;

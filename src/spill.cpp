@@ -139,10 +139,11 @@ void append_spilled_record(std::string& out, Example& record, std::string_view s
   std::string payload;
   if (record.kept()) {
     std::string line, error;
-    if (append_example(line, record, to, error)) {
+    // Written from its original bytes (append_example's rule): no need to format it.
+    const bool as_read = !record.changed() && (to == Schema::kAuto || to == record.schema);
+    if (as_read || append_example(line, record, to, error)) {
       std::string head;
       append_dropped_head(head, record, source);
-      bool as_read = line.size() == record.raw.size() + 1 && line.compare(0, record.raw.size(), record.raw) == 0;
       if (as_read && raw_in_input) {
         payload += kKeptInInput;
         put_part(payload, "");
@@ -156,6 +157,7 @@ void append_spilled_record(std::string& out, Example& record, std::string_view s
       payload += as_read ? kKeptAsRead : static_cast<char>(SpilledRecord::Kind::kKept);
       put_part(payload, "");
       put_part(payload, head);
+      if (as_read) line.assign(record.raw).push_back('\n');
       put_part(payload, as_read ? std::string_view(line) : record.raw);
       if (!as_read) put_part(payload, line);
       SpillFile::frame(out, payload);

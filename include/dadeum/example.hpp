@@ -34,6 +34,9 @@ struct Turn {
   std::string text;     //!< decoded UTF-8
   Span token;           //!< the JSON string token (with its quotes) in raw; empty if none
   bool changed = false; //!< a stage rewrote `text`; the writer re-escapes it
+  //! No rule of the canonical form's normalization can change `text` (proved by the
+  //! normalize stage's scan); dedup keys skip that scan. Cleared when `text` changes.
+  bool settled = false;
 };
 
 //! A top-level member of the record's JSON object, in source order.

@@ -53,6 +53,11 @@ inline constexpr uint32_t kDefaultRules =
     norm_rule_bit(NormRule::kJamo) | norm_rule_bit(NormRule::kWidth) |
     norm_rule_bit(NormRule::kSpaces);
 inline constexpr uint32_t kAllRules = (1u << kNormRuleCount) - 1;
+//! The rules the canonical form (below) applies before folding.
+inline constexpr uint32_t kCanonicalRules =
+    norm_rule_bit(NormRule::kNewlines) | norm_rule_bit(NormRule::kInvisible) |
+    norm_rule_bit(NormRule::kFiller) | norm_rule_bit(NormRule::kWidth) |
+    norm_rule_bit(NormRule::kNfc) | norm_rule_bit(NormRule::kJamo);
 
 //! "newlines", "invisible", "filler", "nfc", "jamo", "width", "spaces",
 //! "repeat", "quotes", "nfkc"; "unknown" for an out-of-range value.
@@ -101,6 +106,10 @@ NormalizeResult normalize_text(std::string_view text, const NormalizeOptions& op
 //! left untouched without allocating (return value 0).
 uint32_t normalize_in_place(std::string& text, const NormalizeOptions& options);
 
+//! False when one fast scan proves that no active rule can change `text` (true means
+//! "maybe"). normalize_in_place() starts with this scan.
+bool normalize_may_change(std::string_view text, const NormalizeOptions& options) noexcept;
+
 //! Canonical form for hashing (dedup, leakage); never written to outputs.
 //! The text is normalized with newlines, invisible, filler, width, nfc and jamo,
 //! then case-folded (Unicode simple case folding), stripped of punctuation,
@@ -109,6 +118,8 @@ uint32_t normalize_in_place(std::string& text, const NormalizeOptions& options);
 std::string canonical_form(std::string_view text);
 
 //! canonical_form() written into `out` (replacing its contents, reusing its buffer).
-void canonical_form_into(std::string_view text, std::string& out);
+//! `settled`: the caller knows that no rule of kCanonicalRules can change `text` (e.g.
+//! normalize_may_change() said so for a superset of them), so only the folding runs.
+void canonical_form_into(std::string_view text, std::string& out, bool settled = false);
 
 }  // namespace dadeum
