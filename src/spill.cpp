@@ -2,8 +2,8 @@
 //   kind (1 byte) | code | dropped head | raw | line
 // each part a little-endian u64 length and its bytes. A kept record whose output line is its
 // original bytes (kind 'S') stores raw + '\n' once, as its raw part, and no line part; when
-// those bytes sit in a plain JSONL input (kind 'I') it stores where: source, offset, length
-// and hash, four u64 after the head, as most records of a big run are of this kind and
+// those bytes sit in a plain JSONL input (kind 'I') it stores where: source, offset and
+// length, three u64 after the head, as most records of a big run are of this kind and
 // writing them to disk again would cost more than reading them again.
 #include "dadeum/spill.hpp"
 
@@ -14,8 +14,6 @@
 #include <cstdlib>
 #include <cstring>
 #include <vector>
-
-#include <xxhash.h>
 
 #include "dadeum/writer.hpp"
 
@@ -133,8 +131,6 @@ Status SpillFile::read_back(const std::function<Status(std::string_view entry)>&
   return Status::ok();
 }
 
-uint64_t raw_hash(std::string_view raw) { return XXH3_64bits(raw.data(), raw.size()); }
-
 void append_spilled_record(std::string& out, Example& record, std::string_view source, Schema to, bool raw_in_input) {
   std::string payload;
   if (record.kept()) {
@@ -148,7 +144,7 @@ void append_spilled_record(std::string& out, Example& record, std::string_view s
         payload += kKeptInInput;
         put_part(payload, "");
         put_part(payload, head);
-        for (uint64_t value : {uint64_t{record.where.source}, record.where.byte_offset, uint64_t{record.raw.size()}, raw_hash(record.raw)}) {
+        for (uint64_t value : {uint64_t{record.where.source}, record.where.byte_offset, uint64_t{record.raw.size()}}) {
           put_u64(payload, value);
         }
         SpillFile::frame(out, payload);
@@ -188,10 +184,7 @@ bool read_spilled_record(std::string_view entry, SpilledRecord& record) {
   if (record.in_input) {
     uint64_t source = 0;
     record.raw = record.line = {};
-    if (!get_u64(entry, source) || !get_u64(entry, record.offset) || !get_u64(entry, record.length) ||
-        !get_u64(entry, record.hash)) {
-      return false;
-    }
+    if (!get_u64(entry, source) || !get_u64(entry, record.offset) || !get_u64(entry, record.length)) return false;
     record.source = static_cast<uint32_t>(source);
     return entry.empty();
   }

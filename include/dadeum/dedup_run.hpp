@@ -93,11 +93,13 @@ class DedupRun {
  private:
   Result<std::unique_ptr<InputReader>> open_reader();
   Status verify_candidates(const BatchStage& transform);
+  Status changed_input(size_t source) const;
   uint32_t ordinal_of(const Batch& batch, size_t record) const { return static_cast<uint32_t>(batch_first_[batch.sequence] + record); }
 
   std::vector<std::string> paths_;
   std::string spill_dir_;
   std::optional<SpillFile> spill_;
+  std::vector<std::string> input_states_;  // inode, size, mtime of each input at the first read
   std::vector<std::string> display_;
   std::string stdin_copy_;
   ReadOptions read_;

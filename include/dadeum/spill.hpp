@@ -48,10 +48,10 @@ struct SpilledRecord {
   std::string_view raw;           //!< kept: the record as read (the "record" of that line)
   //! A kept record written as read from a plain JSONL file is not copied into the spill:
   //! `in_input` is set, `raw` and `line` are empty, and the reader of the spill takes the
-  //! `length` bytes at `offset` of input `source` (which must hash to `hash`) as `raw`.
+  //! `length` bytes at `offset` of input `source` as `raw`.
   bool in_input = false;
   uint32_t source = 0;
-  uint64_t offset = 0, length = 0, hash = 0;
+  uint64_t offset = 0, length = 0;
 };
 
 //! Encodes `record` after the per-record stages. A kept record is formatted in schema `to`;
@@ -63,8 +63,6 @@ void append_spilled_record(std::string& out, Example& record, std::string_view s
 //! Decodes one entry; false when it is damaged (a bug or a failing disk, never user input).
 bool read_spilled_record(std::string_view entry, SpilledRecord& record);
 
-//! XXH3-64 of a record's raw bytes, for `SpilledRecord::hash`.
-uint64_t raw_hash(std::string_view raw);
 
 //! The dropped.jsonl line of a record spilled as kept that a global step then removed.
 void append_late_dropped_line(std::string& out, const SpilledRecord& record, const Outcome& outcome);
