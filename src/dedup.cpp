@@ -78,8 +78,7 @@ void KeyMaker::make(const Example& example, RecordKeys& keys, std::string& scrat
   keys.bands.clear();
   if (!options_.near) return;
   std::vector<uint32_t> signature;
-  MinHasher hasher(config_);  // cheap; a MinHasher is not shared between threads
-  hasher.signature(options_.key == DedupKey::kPrompt ? prompt_text : scratch, signature);
+  MinHasher::for_this_thread(config_).signature(options_.key == DedupKey::kPrompt ? prompt_text : scratch, signature);
   band_keys(signature, config_, keys.bands);
 }
 

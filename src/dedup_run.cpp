@@ -163,8 +163,7 @@ ReferenceSet::Match ReferenceSet::match(const Example& example) const {
   if (!options_.near || text.empty()) return best;
   std::vector<uint32_t> signature;
   std::vector<uint64_t> keys, shingles;
-  MinHasher hasher(config_);
-  hasher.signature(text, signature);
+  MinHasher::for_this_thread(config_).signature(text, signature);
   band_keys(signature, config_, keys);
   std::vector<uint32_t> candidates;
   for (uint64_t key : keys) {

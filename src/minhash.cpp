@@ -28,6 +28,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <memory>
 
 #include "dadeum/dedup_engine.hpp"
 #include "detail/minhash_shingles.hpp"
@@ -185,6 +186,16 @@ double jaccard(const std::vector<uint64_t>& shingles_a, const std::vector<uint64
 }
 
 MinHasher::MinHasher(const MinHashConfig& config) : config_(config) {}
+
+MinHasher& MinHasher::for_this_thread(const MinHashConfig& config) {
+  thread_local std::unique_ptr<MinHasher> hasher;
+  const auto same = [](const MinHashConfig& a, const MinHashConfig& b) {
+    return a.ngram == b.ngram && a.permutations == b.permutations && a.bands == b.bands && a.rows == b.rows &&
+           a.threshold == b.threshold && a.seed == b.seed;
+  };
+  if (!hasher || !same(hasher->config(), config)) hasher = std::make_unique<MinHasher>(config);
+  return *hasher;
+}
 
 void MinHasher::signature(std::string_view canonical, std::vector<uint32_t>& signature) {
   size_t lanes = padded_lanes(config_.permutations);

@@ -151,6 +151,10 @@ class MinHasher {
 
   const MinHashConfig& config() const { return config_; }
 
+  //! This thread's MinHasher for `config`, kept between calls: its scratch buffers grow
+  //! once instead of once per record (for short records that was a third of the cost).
+  static MinHasher& for_this_thread(const MinHashConfig& config);
+
  private:
   static constexpr size_t kHashBatch = 256;  //!< shingle hashes folded together
 
