@@ -167,6 +167,10 @@ TEST(StatsSpeech, ClassifiesSentenceEndings) {
       {"네", true, SpeechLevel::kNone},                 {"Python 3.12", true, SpeechLevel::kNone},
       {"완료했습니다 :)", true, SpeechLevel::kFormal},  {"\"좋아요\"", true, SpeechLevel::kPolite},
       {"버전은 v2", true, SpeechLevel::kNone},          {"사과", true, SpeechLevel::kNone},
+      // Whole-word nouns of three syllables, and words longer than the three syllables kept.
+      {"설명이 불필요", true, SpeechLevel::kNone},      {"정말 불필요요", true, SpeechLevel::kPolite},
+      {"시작하겠습니다", true, SpeechLevel::kFormal},   {"정말로 그렇구나!!", true, SpeechLevel::kPlain},
+      {"필요.", true, SpeechLevel::kNone},              {"필요", false, SpeechLevel::kNone},
   };
   for (const Case& test : cases) {
     EXPECT_EQ(sentence_level(test.sentence, test.terminated), test.expected) << test.sentence;
