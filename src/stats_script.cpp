@@ -185,10 +185,19 @@ TextScan scan_text(std::string_view utf8) {
       cp = (char32_t{lead & 0x0Fu} << 12) | (char32_t{bytes[pos + 1] & 0x3Fu} << 6) | (bytes[pos + 2] & 0x3Fu);
       pos += 3;
       if (cp >= 0xAC00 && cp <= 0xD7A3) {
-        ++chars;
         eojeol += !in_word;
         in_word = true;
         ++hangul;
+        // The rest of a run of syllables (a Korean word) in a tight loop.
+        while (pos + 2 < size && bytes[pos] >= 0xEA && bytes[pos] <= 0xED) {
+          char32_t next = (char32_t{bytes[pos] & 0x0Fu} << 12) | (char32_t{bytes[pos + 1] & 0x3Fu} << 6) |
+                          (bytes[pos + 2] & 0x3Fu);
+          if ((bytes[pos + 1] & 0xC0) != 0x80 || (bytes[pos + 2] & 0xC0) != 0x80 || next < 0xAC00 || next > 0xD7A3) {
+            break;
+          }
+          ++hangul;
+          pos += 3;
+        }
         continue;
       }
     } else {
@@ -215,7 +224,7 @@ TextScan scan_text(std::string_view utf8) {
   }
   script[static_cast<size_t>(ScriptClass::kHangulSyllable)] += hangul;
   std::copy_n(script.begin(), kScriptClassCount, scan.script.begin());
-  scan.chars = chars;
+  scan.chars = chars + hangul;
   scan.eojeol = eojeol;
   scan.diagnostics[static_cast<size_t>(Diagnostic::kControl)] = controls;
   if (may_be_denormal && !is_nfc(utf8)) scan.diagnostics[static_cast<size_t>(Diagnostic::kNonNfc)] = 1;

@@ -93,6 +93,18 @@ TEST(StatsScanText, BlankTextsAndInvalidBytes) {
   TextScan broken = scan_text(std::string("a\xFF\xE0" "b"));
   EXPECT_EQ(broken.chars, 4u);
   EXPECT_EQ(broken.script[at(ScriptClass::kOther)], 2u);
+  // A run of syllables cut by a truncated syllable, a broken one and a non-syllable (U+D7B0).
+  TextScan cut = scan_text(std::string("가나다 라마\xEA\xB0"));
+  EXPECT_EQ(cut.chars, 8u);
+  EXPECT_EQ(cut.eojeol, 2u);
+  EXPECT_EQ(cut.script[at(ScriptClass::kHangulSyllable)], 5u);
+  EXPECT_EQ(cut.script[at(ScriptClass::kOther)], 2u);
+  TextScan mixed = scan_text(std::string("가\xEB\x82" "a나\xED\x9E\xB0힣"));
+  EXPECT_EQ(mixed.chars, 7u);
+  EXPECT_EQ(mixed.eojeol, 1u);
+  EXPECT_EQ(mixed.script[at(ScriptClass::kHangulSyllable)], 3u);
+  EXPECT_EQ(mixed.script[at(ScriptClass::kConjoiningJamo)], 1u);
+  EXPECT_EQ(mixed.script[at(ScriptClass::kLatin)], 1u);
 }
 
 // ---------------------------------------------------------------------------
