@@ -27,10 +27,17 @@ struct RecordKeys {
   bool has_prompt = false;  // the canonical prompt is not empty
 };
 
+// Lets the --by index be searched with a string_view (no string built per record).
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+};
+using GroupIndex = std::unordered_map<std::string, size_t, StringHash, std::equal_to<>>;
+
 // What accumulate() leaves in a batch for merge().
 struct BatchStats {
   FileStats stats;
-  std::unordered_map<std::string, size_t> group_index;  // --by value -> stats.groups index
+  GroupIndex group_index;            // --by value -> stats.groups index
   std::vector<RecordKeys> keys;      // one per valid record, in order
   std::vector<uint32_t> signatures;  // MinHash signature of each record with has_full
 };
@@ -101,15 +108,18 @@ std::string decode_json_string(std::string_view token) {
   return out;
 }
 
-// The --by member's value: a string's decoded text, any other value's JSON text.
-std::optional<std::string> member_value(const Example& record, std::string_view name) {
+// The --by member's value: a string's decoded text, any other value's JSON text. Returns a
+// view into the record, or into `decoded` when the string has escapes; nullopt if absent.
+std::optional<std::string_view> member_value(const Example& record, std::string_view name, std::string& decoded) {
   for (const Member& member : record.members) {
     std::string_view key = record.raw.substr(member.key.begin, member.key.end - member.key.begin);
     bool plain = key.find('\\') == std::string_view::npos;
     if (plain ? key.substr(1, key.size() - 2) != name : decode_json_string(key) != name) continue;
     std::string_view value = record.raw.substr(member.value.begin, member.value.end - member.value.begin);
-    if (!value.empty() && value.front() == '"') return decode_json_string(value);
-    return std::string(value);
+    if (value.size() < 2 || value.front() != '"') return value;
+    if (value.find('\\') == std::string_view::npos) return value.substr(1, value.size() - 2);
+    decoded = decode_json_string(value);
+    return std::string_view(decoded);
   }
   return std::nullopt;
 }
@@ -124,13 +134,13 @@ FieldStats& field_in(FileStats& stats, std::string_view name) {
 }
 
 // A --by field can be an id with a value per record, hence the index.
-GroupStats& group_in(FileStats& stats, std::unordered_map<std::string, size_t>& index, std::string value) {
-  auto [slot, inserted] = index.try_emplace(std::move(value), stats.groups.size());
-  if (inserted) {
-    stats.groups.emplace_back();
-    stats.groups.back().value = slot->first;
-  }
-  return stats.groups[slot->second];
+GroupStats& group_in(FileStats& stats, GroupIndex& index, std::string_view value) {
+  auto found = index.find(value);
+  if (found != index.end()) return stats.groups[found->second];
+  index.emplace(std::string(value), stats.groups.size());
+  stats.groups.emplace_back();
+  stats.groups.back().value = std::string(value);
+  return stats.groups.back();
 }
 
 template <typename T, size_t N>
@@ -289,12 +299,22 @@ const GroupStats* FileStats::group(std::string_view value) const {
 
 namespace {
 
+// Buffers reused from record to record within a batch.
+struct Scratch {
+  std::string canonical;  // one text's canonical form
+  std::string full;       // canonical full example
+  std::string prompt;     // canonical prompt
+  std::string answer;     // the record's assistant texts, joined
+  std::string decoded;    // an escaped --by value
+  std::vector<uint32_t> signature;
+};
+
 struct FileState {
   FileStats stats;
   ExactIndex full_index;
   ExactIndex prompt_index;
   std::vector<uint32_t> signatures;
-  std::unordered_map<std::string, size_t> group_index;
+  GroupIndex group_index;
   uint32_t ordinal = 0;  // valid records merged so far
 };
 
@@ -305,7 +325,7 @@ struct StatsCollector::Impl {
   std::optional<MinHashConfig> near;  // set when near duplicates are searched
   std::vector<FileState> files;
 
-  void measure(Example& record, BatchStats& batch, MinHasher* hasher, std::string& scratch) const;
+  void measure(Example& record, BatchStats& batch, MinHasher* hasher, Scratch& scratch) const;
   void merge(FileState& file, size_t source, BatchStats& batch);
 };
 
@@ -317,24 +337,29 @@ StatsCollector::StatsCollector(const StatsOptions& options, size_t inputs) : imp
 
 StatsCollector::~StatsCollector() = default;
 
-void StatsCollector::Impl::measure(Example& record, BatchStats& batch, MinHasher* hasher,
-                                   std::string& scratch) const {
+void StatsCollector::Impl::measure(Example& record, BatchStats& batch, MinHasher* hasher, Scratch& scratch) const {
   FileStats& stats = batch.stats;
   const Tokenizer* tokenizer = options.tokenizer;
   std::array<std::array<uint32_t, kUnitCount>, kRecordPartCount> parts{};
   uint32_t hangul = 0, letters = 0, answer_hangul = 0, answer_letters = 0;
   std::array<bool, kDiagnosticCount> problems{};
-  std::string answer;
   bool has_answer = false;
-  std::vector<size_t> seen;  // fields of this record (indices: field_in may reallocate)
   RecordKeys keys;
-  std::string full, prompt;
+  std::string& answer = scratch.answer;
+  std::string& full = scratch.full;
+  std::string& prompt = scratch.prompt;
+  answer.clear();
+  full.clear();
+  prompt.clear();
+  uint32_t seen = 0;  // fields of this record, one bit per stats.fields index
 
   for (const Turn& turn : record.turns) {
     FieldStats& field = field_in(stats, field_label(turn));
     size_t field_index = static_cast<size_t>(&field - stats.fields.data());
-    if (std::find(seen.begin(), seen.end(), field_index) == seen.end()) {
-      seen.push_back(field_index);
+    // field_label() has about ten values, so the index fits the mask.
+    uint32_t bit = uint32_t{1} << (field_index & 31);
+    if (!(seen & bit)) {
+      seen |= bit;
       ++field.records;
     }
     ++field.texts;
@@ -370,14 +395,15 @@ void StatsCollector::Impl::measure(Example& record, BatchStats& batch, MinHasher
       has_answer = true;
     }
     // Canonical key texts, as the dedup command builds them: each turn's canonical form on
-    // its own line, empty ones left out.
-    canonical_form_into(turn.text, scratch);
-    if (!scratch.empty()) {
+    // its own line, empty ones left out. A blank text's canonical form is empty: skip it.
+    if (scan.blank()) continue;
+    canonical_form_into(turn.text, scratch.canonical);
+    if (!scratch.canonical.empty()) {
       if (!full.empty()) full += '\n';
-      full += scratch;
+      full += scratch.canonical;
       if (!is_answer) {
         if (!prompt.empty()) prompt += '\n';
-        prompt += scratch;
+        prompt += scratch.canonical;
       }
     }
   }
@@ -417,9 +443,9 @@ void StatsCollector::Impl::measure(Example& record, BatchStats& batch, MinHasher
   stats.over_budget += over;
 
   if (!options.by_field.empty()) {
-    std::optional<std::string> value = member_value(record, options.by_field);
+    std::optional<std::string_view> value = member_value(record, options.by_field, scratch.decoded);
     stats.by_present += value.has_value();
-    GroupStats& group = group_in(stats, batch.group_index, value ? std::move(*value) : std::string(kMissingGroup));
+    GroupStats& group = group_in(stats, batch.group_index, value ? *value : kMissingGroup);
     ++group.records;
     for (size_t unit = 0; unit < kUnitCount; ++unit) {
       if (unit == idx(Unit::kTokens) && tokenizer == nullptr) continue;
@@ -440,15 +466,14 @@ void StatsCollector::Impl::measure(Example& record, BatchStats& batch, MinHasher
   if (keys.has_prompt) keys.prompt = hash128(prompt);
   batch.keys.push_back(keys);
   if (hasher != nullptr && keys.has_full) {
-    std::vector<uint32_t> signature;
-    hasher->signature(full, signature);
-    append(batch.signatures, signature);
+    hasher->signature(full, scratch.signature);
+    append(batch.signatures, scratch.signature);
   }
 }
 
 void StatsCollector::accumulate(Batch& batch) const {
   auto partial = std::make_shared<BatchStats>();
-  std::string scratch;
+  Scratch scratch;
   std::optional<MinHasher> hasher;  // not thread-safe: one per batch (it is cheap)
   if (impl_->near) hasher.emplace(*impl_->near);
   for (Example& record : batch.records) {

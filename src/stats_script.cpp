@@ -1,4 +1,7 @@
 // One scan of a text: code points, 어절, script classes and normalization problems.
+#include <algorithm>
+#include <array>
+
 #include <unicode/normalizer2.h>
 #include <unicode/stringpiece.h>
 
@@ -34,7 +37,7 @@ char32_t next_code_point(std::string_view text, size_t& pos) {
   return value;
 }
 
-bool is_whitespace(char32_t cp) {
+constexpr bool is_whitespace(char32_t cp) {
   switch (cp) {
     case ' ': case '\t': case '\n': case '\r': case '\v': case '\f':
     case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029: case 0x202F: case 0x205F:
@@ -45,7 +48,7 @@ bool is_whitespace(char32_t cp) {
   }
 }
 
-ScriptClass classify(char32_t cp) {
+constexpr ScriptClass classify(char32_t cp) {
   if (cp >= 0xAC00 && cp <= 0xD7A3) return ScriptClass::kHangulSyllable;
   if (cp >= 0x3130 && cp <= 0x318F) return ScriptClass::kCompatJamo;
   if ((cp >= 0x1100 && cp <= 0x11FF) || (cp >= 0xA960 && cp <= 0xA97F) || (cp >= 0xD7B0 && cp <= 0xD7FF)) {
@@ -75,7 +78,7 @@ bool is_filler(char32_t cp) { return cp == 0x3164 || cp == 0xFFA0 || cp == 0x115
 
 bool is_full_width(char32_t cp) { return (cp >= 0xFF01 && cp <= 0xFF5E) || cp == 0x3000; }
 
-bool is_control(char32_t cp) {
+constexpr bool is_control(char32_t cp) {
   return (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F);
 }
 
@@ -88,6 +91,23 @@ bool always_nfc(char32_t cp) {
          (cp >= 0x3131 && cp <= 0x318E) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xFF01 && cp <= 0xFF5E) ||
          (cp >= 0x1F300 && cp <= 0x1FAFF);
 }
+
+// ASCII code points: bits 0-2 the script class (kScriptClassCount for whitespace), then flags.
+constexpr uint8_t kAsciiClassMask = 0x07;
+constexpr uint8_t kAsciiSpace = 0x08;
+constexpr uint8_t kAsciiControl = 0x10;
+constexpr std::array<uint8_t, 128> kAsciiInfo = [] {
+  std::array<uint8_t, 128> table{};
+  for (char32_t cp = 0; cp < 128; ++cp) {
+    if (is_whitespace(cp)) {
+      table[cp] = kScriptClassCount | kAsciiSpace;
+    } else {
+      table[cp] = static_cast<uint8_t>(classify(cp)) | (is_control(cp) ? kAsciiControl : 0);
+    }
+  }
+  return table;
+}();
+static_assert(kScriptClassCount <= kAsciiClassMask);
 
 bool is_nfc(std::string_view text) {
   UErrorCode error = U_ZERO_ERROR;
@@ -136,55 +156,77 @@ uint32_t TextScan::letters() const {
 
 TextScan scan_text(std::string_view utf8) {
   TextScan scan;
+  // Counters live in locals so that the compiler keeps them in registers.
+  std::array<uint32_t, kScriptClassCount + 1> script{};  // + 1: ASCII whitespace, not counted
+  uint32_t chars = 0, eojeol = 0, hangul = 0, controls = 0;
   bool in_word = false;
   bool may_be_denormal = false;  // set by a code point outside the always-NFC ranges
   const auto* bytes = reinterpret_cast<const unsigned char*>(utf8.data());
+  const size_t size = utf8.size();
   size_t pos = 0;
-  while (pos < utf8.size()) {
+  while (pos < size) {
     char32_t cp;
     unsigned char lead = bytes[pos];
     if (lead < 0x80) {
-      cp = lead;
+      // ASCII from a table: the space test, the class and the control flag in one byte.
+      uint8_t info = kAsciiInfo[lead];
       ++pos;
-    } else if (lead >= 0xE0 && lead < 0xF0 && pos + 2 < utf8.size() && (bytes[pos + 1] & 0xC0) == 0x80 &&
-               (bytes[pos + 2] & 0xC0) == 0x80) {
+      ++chars;
+      bool space = (info & kAsciiSpace) != 0;
+      eojeol += !space && !in_word;
+      in_word = !space;
+      ++script[info & kAsciiClassMask];  // a space counts in the extra slot, dropped below
+      controls += (info & kAsciiControl) != 0;
+      continue;
+    }
+    if (lead >= 0xE0 && lead < 0xF0 && pos + 2 < size && (bytes[pos + 1] & 0xC0) == 0x80 &&
+        (bytes[pos + 2] & 0xC0) == 0x80) {
       // Three bytes: every Hangul syllable, so most of a Korean text.
       cp = (char32_t{lead & 0x0Fu} << 12) | (char32_t{bytes[pos + 1] & 0x3Fu} << 6) | (bytes[pos + 2] & 0x3Fu);
       pos += 3;
       if (cp >= 0xAC00 && cp <= 0xD7A3) {
-        ++scan.chars;
-        if (!in_word) ++scan.eojeol;
+        eojeol += !in_word;
         in_word = true;
-        ++scan.script[static_cast<size_t>(ScriptClass::kHangulSyllable)];
+        ++hangul;
+        // The rest of a run of syllables (a Korean word) in a tight loop.
+        while (pos + 2 < size && bytes[pos] >= 0xEA && bytes[pos] <= 0xED) {
+          char32_t next = (char32_t{bytes[pos] & 0x0Fu} << 12) | (char32_t{bytes[pos + 1] & 0x3Fu} << 6) |
+                          (bytes[pos + 2] & 0x3Fu);
+          if ((bytes[pos + 1] & 0xC0) != 0x80 || (bytes[pos + 2] & 0xC0) != 0x80 || next < 0xAC00 || next > 0xD7A3) {
+            break;
+          }
+          ++hangul;
+          pos += 3;
+        }
         continue;
       }
     } else {
       cp = next_code_point(utf8, pos);
     }
-    ++scan.chars;
+    ++chars;
     if (is_whitespace(cp)) {
       in_word = false;
       if (cp == 0x3000) ++scan.diagnostics[static_cast<size_t>(Diagnostic::kFullWidth)];
       continue;
     }
-    if (!in_word) ++scan.eojeol;
+    eojeol += !in_word;
     in_word = true;
-    if (cp < 0x80) {
-      ++scan.script[static_cast<size_t>(classify(cp))];
-      if (is_control(cp)) ++scan.diagnostics[static_cast<size_t>(Diagnostic::kControl)];
-      continue;
-    }
     if (!always_nfc(cp)) may_be_denormal = true;
     if (is_filler(cp)) {  // a filler looks like Hangul but is blank: no letter
-      ++scan.script[static_cast<size_t>(ScriptClass::kOther)];
+      ++script[static_cast<size_t>(ScriptClass::kOther)];
       ++scan.diagnostics[static_cast<size_t>(Diagnostic::kFiller)];
       continue;
     }
-    ++scan.script[static_cast<size_t>(classify(cp))];
+    ++script[static_cast<size_t>(classify(cp))];
     if (is_invisible(cp)) ++scan.diagnostics[static_cast<size_t>(Diagnostic::kInvisible)];
     else if (is_full_width(cp)) ++scan.diagnostics[static_cast<size_t>(Diagnostic::kFullWidth)];
-    else if (is_control(cp)) ++scan.diagnostics[static_cast<size_t>(Diagnostic::kControl)];
+    else if (is_control(cp)) ++controls;
   }
+  script[static_cast<size_t>(ScriptClass::kHangulSyllable)] += hangul;
+  std::copy_n(script.begin(), kScriptClassCount, scan.script.begin());
+  scan.chars = chars + hangul;
+  scan.eojeol = eojeol;
+  scan.diagnostics[static_cast<size_t>(Diagnostic::kControl)] = controls;
   if (may_be_denormal && !is_nfc(utf8)) scan.diagnostics[static_cast<size_t>(Diagnostic::kNonNfc)] = 1;
   return scan;
 }

@@ -15,7 +15,8 @@
 //  4. The answer's level is the level with the most sentences; a tie between the top two is
 //     "mixed", no classified sentence at all is "none".
 #include <algorithm>
-#include <vector>
+#include <array>
+#include <string_view>
 
 #include "dadeum/stats.hpp"
 
@@ -55,9 +56,28 @@ bool is_word_char(char32_t cp) {
   return false;
 }
 
-// The trailing run of Hangul syllables after which only punctuation, symbols or spaces come.
-std::u32string final_word(std::string_view sentence) {
-  std::vector<char32_t> reversed;
+// The trailing run of Hangul syllables after which only punctuation, symbols or spaces come:
+// its length and its last three syllables (all the endings need), without allocating.
+struct FinalWord {
+  size_t size = 0;
+  std::array<char32_t, 3> tail{};  // tail[0] is the last syllable
+
+  char32_t from_end(size_t offset) const { return offset < size && offset < tail.size() ? tail[offset] : 0; }
+  bool ends_with(char32_t before_last, char32_t last) const {
+    return size >= 2 && tail[1] == before_last && tail[0] == last;
+  }
+  // The whole word is `first second` (size 2) or `first second third` (size 3).
+  bool equals(std::u32string_view word) const {
+    if (word.size() != size || size > tail.size()) return false;
+    for (size_t offset = 0; offset < size; ++offset) {
+      if (word[size - 1 - offset] != tail[offset]) return false;
+    }
+    return true;
+  }
+};
+
+FinalWord final_word(std::string_view sentence) {
+  FinalWord word;
   size_t end = sentence.size();
   bool started = false;
   while (end > 0) {
@@ -76,22 +96,20 @@ std::u32string final_word(std::string_view sentence) {
       }
     }
     if (!is_syllable(cp)) break;
-    reversed.push_back(cp);
+    if (word.size < word.tail.size()) word.tail[word.size] = cp;
+    ++word.size;
     end = start;
   }
-  return std::u32string(reversed.rbegin(), reversed.rend());
+  return word;
 }
 
-bool ends_with(const std::u32string& word, std::u32string_view suffix) {
-  return word.size() >= suffix.size() && std::u32string_view(word).substr(word.size() - suffix.size()) == suffix;
-}
-
+// True when the text holds a Hangul syllable (U+AC00–D7A3: lead bytes 0xEA–0xED).
 bool has_hangul(std::string_view text) {
-  for (size_t pos = 0; pos < text.size();) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+  for (size_t pos = 0; pos + 2 < text.size(); ++pos) {
+    if (bytes[pos] < 0xEA || bytes[pos] > 0xED) continue;
     size_t length = 0;
-    char32_t cp = decode_at(text, pos, length);
-    if (is_syllable(cp)) return true;
-    pos += length;
+    if (is_syllable(decode_at(text, pos, length))) return true;
   }
   return false;
 }
@@ -128,14 +146,18 @@ bool is_heading(std::string_view line) {
 
 void count(SentenceCounts& counts, SpeechLevel level) { ++counts[static_cast<size_t>(level)]; }
 
+// Only . ? ! and the lead bytes of … 。 ？ ！ can start a terminator.
+constexpr std::array<bool, 256> kTerminatorLead = [] {
+  std::array<bool, 256> table{};
+  for (unsigned char byte : {'.', '?', '!', '\xE2', '\xE3', '\xEF'}) table[byte] = true;
+  return table;
+}();
+
 void classify_line(std::string_view line, SentenceCounts& counts) {
   size_t start = 0;
   size_t pos = 0;
   while (pos < line.size()) {
-    // Only . ? ! and the lead bytes of … 。 ？ ！ can start a terminator.
-    auto byte = static_cast<unsigned char>(line[pos]);
-    bool candidate = byte == '.' || byte == '?' || byte == '!' || byte == 0xE2 || byte == 0xE3 || byte == 0xEF;
-    size_t length = candidate ? terminator_at(line, pos) : 0;
+    size_t length = kTerminatorLead[static_cast<unsigned char>(line[pos])] ? terminator_at(line, pos) : 0;
     if (length == 0) {
       ++pos;
       continue;
@@ -174,24 +196,26 @@ std::string_view speech_level_label(SpeechLevel value) {
 }
 
 SpeechLevel sentence_level(std::string_view sentence, bool terminated) {
-  std::u32string word = final_word(sentence);
-  if (word.empty()) return SpeechLevel::kNone;
-  if (ends_with(word, U"니다") || ends_with(word, U"니까") || ends_with(word, U"시오")) return SpeechLevel::kFormal;
-  if (ends_with(word, U"시다") && word.size() >= 3 && final_consonant(word[word.size() - 3]) == kFinalBieup) {
+  FinalWord word = final_word(sentence);
+  if (word.size == 0) return SpeechLevel::kNone;
+  if (word.ends_with(U'니', U'다') || word.ends_with(U'니', U'까') || word.ends_with(U'시', U'오')) {
+    return SpeechLevel::kFormal;
+  }
+  if (word.ends_with(U'시', U'다') && word.size >= 3 && final_consonant(word.from_end(2)) == kFinalBieup) {
     return SpeechLevel::kFormal;  // 합시다, 갑시다
   }
-  if (word.size() < 2) return SpeechLevel::kNone;
-  char32_t last = word.back();
+  if (word.size < 2) return SpeechLevel::kNone;
+  char32_t last = word.from_end(0);
   if (last == U'요' || last == U'죠') {
     static constexpr std::u32string_view kNouns[] = {U"필요", U"중요", U"주요", U"개요", U"수요",
                                                      U"소요", U"강요", U"동요", U"요요", U"불필요"};
     for (std::u32string_view noun : kNouns) {
-      if (word == noun) return SpeechLevel::kNone;
+      if (word.equals(noun)) return SpeechLevel::kNone;
     }
     return SpeechLevel::kPolite;
   }
   if (!terminated) return SpeechLevel::kNone;
-  if (ends_with(word, U"구나")) return SpeechLevel::kPlain;
+  if (word.ends_with(U'구', U'나')) return SpeechLevel::kPlain;
   static constexpr std::u32string_view kPlainEndings = U"다야어아지니냐자라래게네군까해봐줘돼워와걸져";
   if (kPlainEndings.find(last) != std::u32string_view::npos) return SpeechLevel::kPlain;
   return SpeechLevel::kNone;

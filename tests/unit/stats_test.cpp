@@ -93,6 +93,18 @@ TEST(StatsScanText, BlankTextsAndInvalidBytes) {
   TextScan broken = scan_text(std::string("a\xFF\xE0" "b"));
   EXPECT_EQ(broken.chars, 4u);
   EXPECT_EQ(broken.script[at(ScriptClass::kOther)], 2u);
+  // A run of syllables cut by a truncated syllable, a broken one and a non-syllable (U+D7B0).
+  TextScan cut = scan_text(std::string("가나다 라마\xEA\xB0"));
+  EXPECT_EQ(cut.chars, 8u);
+  EXPECT_EQ(cut.eojeol, 2u);
+  EXPECT_EQ(cut.script[at(ScriptClass::kHangulSyllable)], 5u);
+  EXPECT_EQ(cut.script[at(ScriptClass::kOther)], 2u);
+  TextScan mixed = scan_text(std::string("가\xEB\x82" "a나\xED\x9E\xB0힣"));
+  EXPECT_EQ(mixed.chars, 7u);
+  EXPECT_EQ(mixed.eojeol, 1u);
+  EXPECT_EQ(mixed.script[at(ScriptClass::kHangulSyllable)], 3u);
+  EXPECT_EQ(mixed.script[at(ScriptClass::kConjoiningJamo)], 1u);
+  EXPECT_EQ(mixed.script[at(ScriptClass::kLatin)], 1u);
 }
 
 // ---------------------------------------------------------------------------
@@ -167,6 +179,10 @@ TEST(StatsSpeech, ClassifiesSentenceEndings) {
       {"네", true, SpeechLevel::kNone},                 {"Python 3.12", true, SpeechLevel::kNone},
       {"완료했습니다 :)", true, SpeechLevel::kFormal},  {"\"좋아요\"", true, SpeechLevel::kPolite},
       {"버전은 v2", true, SpeechLevel::kNone},          {"사과", true, SpeechLevel::kNone},
+      // Whole-word nouns of three syllables, and words longer than the three syllables kept.
+      {"설명이 불필요", true, SpeechLevel::kNone},      {"정말 불필요요", true, SpeechLevel::kPolite},
+      {"시작하겠습니다", true, SpeechLevel::kFormal},   {"정말로 그렇구나!!", true, SpeechLevel::kPlain},
+      {"필요.", true, SpeechLevel::kNone},              {"필요", false, SpeechLevel::kNone},
   };
   for (const Case& test : cases) {
     EXPECT_EQ(sentence_level(test.sentence, test.terminated), test.expected) << test.sentence;
