@@ -123,6 +123,26 @@ class InputWindow {
 
 }  // namespace
 
+void RecordNames::add(const Example& record) {
+  if (!record.id.empty()) {
+    bytes_ += record.id;
+    ends_.push_back(bytes_.size());
+    return;
+  }
+  bytes_ += std::to_string(record.where.source) + ":" + std::to_string(record.where.line);
+  ends_.push_back(bytes_.size() | kPlace);
+}
+
+std::string RecordNames::get(uint32_t ordinal, const std::vector<std::string>& displays) const {
+  const uint64_t begin = ordinal == 0 ? 0 : ends_[ordinal - 1] & ~kPlace;
+  const uint64_t end = ends_[ordinal] & ~kPlace;
+  std::string_view entry(bytes_.data() + begin, end - begin);
+  if (!(ends_[ordinal] & kPlace)) return std::string(entry);
+  const size_t colon = entry.find(':');
+  const size_t source = std::stoul(std::string(entry.substr(0, colon)));
+  return (source < displays.size() ? displays[source] : std::string("?")) + std::string(entry.substr(colon));
+}
+
 ReferenceSet::ReferenceSet(const DedupOptions& options)
     : options_(options), config_(make_minhash_config(options.threshold, options.permutations, options.ngram)) {}
 
@@ -256,7 +276,7 @@ Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, Sc
     auto keys = std::static_pointer_cast<BatchKeys>(batch.stage_keys);
     for (size_t idx = 0; idx < batch.records.size(); ++idx) {
       const Example& record = batch.records[idx];
-      names_.push_back(record_label(record, inputs[record.where.source].display));
+      names_.add(record);
       index_.add(record.kept(), keys->keys[idx]);
     }
     DADEUM_RETURN_IF_ERROR(spill_->write(keys->spill));
@@ -330,9 +350,9 @@ std::optional<Outcome> DedupRun::removal(uint32_t ordinal) const {
   outcome.verdict = Verdict::kDrop;
   outcome.stage = "dedup";
   outcome.code = dedup_reason_code(decision.reason);
-  outcome.message = "duplicate of " + names_[decision.duplicate_of];
+  outcome.duplicate_of = record_name(decision.duplicate_of);
+  outcome.message = "duplicate of " + outcome.duplicate_of;
   if (decision.reason == DedupReason::kNear) outcome.message += " (similarity " + std::to_string(decision.similarity).substr(0, 4) + ")";
-  outcome.duplicate_of = names_[decision.duplicate_of];
   outcome.similarity = decision.similarity;
   return outcome;
 }

@@ -46,6 +46,21 @@ class ReferenceSet {
   std::unordered_multimap<uint64_t, uint32_t> bands_;
 };
 
+//! The name of every record of a run ("id", or "file:line" when it has none), packed in one
+//! buffer: about the length of the id per record instead of a std::string each.
+class RecordNames {
+ public:
+  void add(const Example& record);
+  //! `displays`: the inputs' names, for records without an id.
+  std::string get(uint32_t ordinal, const std::vector<std::string>& displays) const;
+  size_t size() const { return ends_.size(); }
+
+ private:
+  static constexpr uint64_t kPlace = uint64_t{1} << 63;  // entry is "source:line", not an id
+  std::string bytes_;
+  std::vector<uint64_t> ends_;  // end of each entry in bytes_, kPlace set for "source:line"
+};
+
 //! One line per cluster of `run` (duplicates.jsonl): kind, kept, removed (or kept_together
 //! for a conflict group kept whole) and similarity per member.
 void append_cluster_lines(std::string& out, const class DedupRun& run);
@@ -83,7 +98,7 @@ class DedupRun {
   //! Ordinal (position in the whole run) of a batch's record; valid in every pass.
   uint32_t ordinal(const Batch& batch, size_t record) const { return ordinal_of(batch, record); }
   //! "id" of the record at `ordinal`, or "file:line" when it has none.
-  const std::string& record_name(uint32_t ordinal) const { return names_[ordinal]; }
+  std::string record_name(uint32_t ordinal) const { return names_.get(ordinal, display_); }
   const std::vector<InputInfo>& inputs() const { return infos_; }
   uint64_t records() const { return index_.size(); }
   uint64_t verified_pairs() const { return verified_pairs_; }
@@ -109,7 +124,7 @@ class DedupRun {
   DedupIndex index_;
   std::unique_ptr<ReferenceSet> references_;
   std::vector<uint64_t> batch_first_;  // first ordinal of every batch, by sequence
-  std::vector<std::string> names_;
+  RecordNames names_;
   std::vector<InputInfo> infos_;
   uint64_t verified_pairs_ = 0;
 };
