@@ -204,7 +204,15 @@ class SquadSplitter final : public RecordSplitter {
       if (cursor.peek() != '[') return wrong_shape(cursor, "'qas' is not an array");
       return cursor.array([&] { return question(cursor); });
     });
-    if (!ok) return false;
+    if (!ok) {
+      // Broken JSON inside the paragraph: its questions are kept only if the context came first.
+      if (is_string(context)) {
+        for (size_t idx = first; idx < questions_.size(); ++idx) questions_[idx].context = context;
+      } else {
+        questions_.resize(first);
+      }
+      return false;
+    }
     if (!is_string(context)) {
       // Its questions cannot be read without the passage: one reject for the paragraph.
       questions_.resize(first);
