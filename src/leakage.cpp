@@ -21,57 +21,62 @@ constexpr uint32_t kNone = UINT32_MAX;
 bool enabled(const LeakageOptions& options, LeakKind kind) { return options.kinds[static_cast<int>(kind)]; }
 
 // A read-only multimap from 64-bit hashes to record numbers: the distinct keys sorted, with a
-// directory on their top bits. A lookup touches about two cache lines; a binary search over
-// millions of window hashes costs ~20 misses, an unordered_multimap ~40 bytes per entry.
+// directory on their top bits. A lookup reads a directory word and one or two cache lines of
+// entries; a key held by one record keeps it inline. (A binary search over millions of window
+// hashes costs ~20 cache misses, an unordered_multimap ~40 bytes per entry and a pointer chase.)
 // Keys must be well mixed (they are all hash values).
 class KeyTable {
  public:
   //! `entries` (key, record) sorted by key, then record.
   void build(const std::vector<std::pair<uint64_t, uint32_t>>& entries) {
-    keys_.clear();
-    starts_.clear();
+    entries_.clear();
     records_.clear();
-    records_.reserve(entries.size());
-    for (size_t idx = 0; idx < entries.size(); ++idx) {
-      if (idx == 0 || entries[idx].first != entries[idx - 1].first) {
-        keys_.push_back(entries[idx].first);
-        starts_.push_back(static_cast<uint32_t>(records_.size()));
+    for (size_t begin = 0, end = 0; begin < entries.size(); begin = end) {
+      while (end < entries.size() && entries[end].first == entries[begin].first) ++end;
+      Entry entry{entries[begin].first, entries[begin].second, static_cast<uint32_t>(end - begin)};
+      if (entry.count > 1) {
+        entry.value = static_cast<uint32_t>(records_.size());
+        for (size_t idx = begin; idx < end; ++idx) records_.push_back(entries[idx].second);
       }
-      records_.push_back(entries[idx].second);
+      entries_.push_back(entry);
     }
-    starts_.push_back(static_cast<uint32_t>(records_.size()));
-    int bits = std::max(1, static_cast<int>(std::bit_width(keys_.size())) - 1);  // 1-2 keys per bucket
+    int bits = std::max(1, static_cast<int>(std::bit_width(entries_.size())) - 2);  // ~2-4 keys per bucket
     shift_ = 64 - bits;
     directory_.assign((size_t{1} << bits) + 1, 0);
     size_t key = 0;
     for (size_t bucket = 0; bucket + 1 < directory_.size(); ++bucket) {
       directory_[bucket] = static_cast<uint32_t>(key);
-      while (key < keys_.size() && (keys_[key] >> shift_) == bucket) ++key;
+      while (key < entries_.size() && (entries_[key].key >> shift_) == bucket) ++key;
     }
-    directory_.back() = static_cast<uint32_t>(keys_.size());
+    directory_.back() = static_cast<uint32_t>(entries_.size());
   }
 
   //! The slot of `key`, or kNone.
   uint32_t find(uint64_t key) const {
-    if (keys_.empty()) return kNone;
+    if (entries_.empty()) return kNone;
     size_t bucket = key >> shift_;
     for (uint32_t slot = directory_[bucket]; slot < directory_[bucket + 1]; ++slot) {
-      if (keys_[slot] == key) return slot;
-      if (keys_[slot] > key) break;
+      if (entries_[slot].key >= key) return entries_[slot].key == key ? slot : kNone;
     }
     return kNone;
   }
 
   std::span<const uint32_t> records(uint32_t slot) const {
-    return {records_.data() + starts_[slot], records_.data() + starts_[slot + 1]};
+    const Entry& entry = entries_[slot];
+    if (entry.count == 1) return {&entry.value, 1};
+    return {records_.data() + entry.value, entry.count};
   }
-  size_t size() const { return keys_.size(); }
+  size_t size() const { return entries_.size(); }
 
  private:
-  std::vector<uint64_t> keys_;
-  std::vector<uint32_t> starts_;   // keys_.size() + 1 offsets into records_
+  struct Entry {
+    uint64_t key;
+    uint32_t value;  // the record (count 1) or the offset of the records in records_
+    uint32_t count;
+  };
+  std::vector<Entry> entries_;
   std::vector<uint32_t> records_;
-  std::vector<uint32_t> directory_;  // first key of each top-bits bucket (+ the end)
+  std::vector<uint32_t> directory_;  // first entry of each top-bits bucket (+ the end)
   unsigned shift_ = 63;
 };
 
@@ -265,6 +270,7 @@ struct CompareScratch {
   std::vector<double> similarities;             // near offers, by offer order
   std::vector<std::pair<uint32_t, uint32_t>> found;  // (indexed record, window position)
   std::vector<uint32_t> seen;
+  std::vector<Held> ngram;
 };
 
 // The strongest finding between a streamed record and each record of one indexed file, in
@@ -353,7 +359,8 @@ void compare(const LeakKeyMaker& maker, CompareScratch& scratch, uint32_t target
   if (found.empty()) return;
   std::sort(found.begin(), found.end());
   size_t stronger = 0;  // walks the offers (sorted by record) alongside
-  std::vector<Held> ngram;
+  std::vector<Held>& ngram = scratch.ngram;
+  ngram.clear();
   for (size_t begin = 0; begin < found.size();) {
     uint32_t b = found[begin].first;
     size_t end = begin;
@@ -626,6 +633,7 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
         }
         report.findings.push_back({finding.kind, target.pair, refs.get(finding.a), target.index->refs.get(finding.b),
                                    finding.similarity, std::move(finding.span), finding.span_units});
+        finding = Held();  // frees its memory while the findings grow
       }
     }
   }
