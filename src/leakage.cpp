@@ -414,6 +414,8 @@ void compare(const LeakKeyMaker& maker, CompareScratch& scratch, uint32_t target
 
 Result<std::unique_ptr<InputReader>> open_one(const CheckInput& input) { return InputReader::open({input.path}, input.read); }
 
+// Read from the parallel stage: the format is set when the input is opened, before its first
+// batch, and never changes afterwards.
 bool is_squad(const InputReader& reader) { return reader.inputs()[0].format == InputFormat::kSquad; }
 
 }  // namespace
