@@ -3,57 +3,178 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <map>
+#include <atomic>
+#include <bit>
 #include <memory>
-#include <unordered_map>
+#include <span>
+#include <unordered_set>
 
 #include "dadeum/dedup.hpp"
+#include "dadeum/normalize.hpp"
 #include "dadeum/writer.hpp"
 
 namespace dadeum {
 namespace {
 
-// Everything the check needs of one record.
-struct Features {
-  RecordRef ref;
-  Hash128 full, prompt;
-  std::vector<uint64_t> shingles;  // character 5-grams of the canonical full text
-  std::vector<uint64_t> bands;
-  std::vector<uint64_t> windows;   // n-gram hashes, in text order
-  std::vector<std::string> units;  // the units (어절 or characters), for showing spans
-  std::string canonical;           // kept until shingles are needed (streamed side)
+constexpr uint32_t kNone = UINT32_MAX;
+
+bool enabled(const LeakageOptions& options, LeakKind kind) { return options.kinds[static_cast<int>(kind)]; }
+
+// A read-only multimap from 64-bit hashes to record numbers: the distinct keys sorted, with a
+// directory on their top bits. A lookup reads a directory word and one or two cache lines of
+// entries; a key held by one record keeps it inline. (A binary search over millions of window
+// hashes costs ~20 cache misses, an unordered_multimap ~40 bytes per entry and a pointer chase.)
+// Keys must be well mixed (they are all hash values).
+class KeyTable {
+ public:
+  //! `entries` (key, record) sorted by key, then record.
+  void build(const std::vector<std::pair<uint64_t, uint32_t>>& entries) {
+    entries_.clear();
+    records_.clear();
+    for (size_t begin = 0, end = 0; begin < entries.size(); begin = end) {
+      while (end < entries.size() && entries[end].first == entries[begin].first) ++end;
+      Entry entry{entries[begin].first, entries[begin].second, static_cast<uint32_t>(end - begin)};
+      if (entry.count > 1) {
+        entry.value = static_cast<uint32_t>(records_.size());
+        for (size_t idx = begin; idx < end; ++idx) records_.push_back(entries[idx].second);
+      }
+      entries_.push_back(entry);
+    }
+    int bits = std::max(1, static_cast<int>(std::bit_width(entries_.size())) - 2);  // ~2-4 keys per bucket
+    shift_ = 64 - bits;
+    directory_.assign((size_t{1} << bits) + 1, 0);
+    size_t key = 0;
+    for (size_t bucket = 0; bucket + 1 < directory_.size(); ++bucket) {
+      directory_[bucket] = static_cast<uint32_t>(key);
+      while (key < entries_.size() && (entries_[key].key >> shift_) == bucket) ++key;
+    }
+    directory_.back() = static_cast<uint32_t>(entries_.size());
+  }
+
+  //! The slot of `key`, or kNone.
+  uint32_t find(uint64_t key) const {
+    if (entries_.empty()) return kNone;
+    size_t bucket = key >> shift_;
+    for (uint32_t slot = directory_[bucket]; slot < directory_[bucket + 1]; ++slot) {
+      if (entries_[slot].key >= key) return entries_[slot].key == key ? slot : kNone;
+    }
+    return kNone;
+  }
+
+  std::span<const uint32_t> records(uint32_t slot) const {
+    const Entry& entry = entries_[slot];
+    if (entry.count == 1) return {&entry.value, 1};
+    return {records_.data() + entry.value, entry.count};
+  }
+  size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    uint64_t key;
+    uint32_t value;  // the record (count 1) or the offset of the records in records_
+    uint32_t count;
+  };
+  std::vector<Entry> entries_;
+  std::vector<uint32_t> records_;
+  std::vector<uint32_t> directory_;  // first entry of each top-bits bucket (+ the end)
+  unsigned shift_ = 63;
 };
 
-struct FeatureMaker {
+// File, line and id of every record of one file, compactly (train may have millions).
+class RefList {
+ public:
+  explicit RefList(std::string file) : file_(std::move(file)) {}
+  uint32_t add(uint64_t line, std::string_view id) {
+    lines_.push_back(line);
+    ids_ += id;
+    id_ends_.push_back(ids_.size());
+    return static_cast<uint32_t>(lines_.size() - 1);
+  }
+  RecordRef get(uint32_t idx) const {
+    size_t begin = idx == 0 ? 0 : id_ends_[idx - 1];
+    return {file_, lines_[idx], ids_.substr(begin, id_ends_[idx] - begin)};
+  }
+
+ private:
+  std::string file_;
+  std::vector<uint64_t> lines_;
+  std::string ids_;
+  std::vector<uint64_t> id_ends_;
+};
+
+// The keys of one record. Each turn is canonicalized once; prompt and full are the texts
+// canonical_key_text gives for DedupKey::kPrompt and kFull.
+struct Keys {
+  Hash128 full, prompt;
+  Hash128 question;      // SQuAD: the question alone; otherwise the prompt
+  Hash128 context;       // SQuAD: the passage (questions on one passage form a template group)
+  std::string full_text, prompt_text, question_text, context_text, scratch;
+  std::vector<uint32_t> signature;
+  std::vector<uint64_t> bands;
+  std::vector<std::pair<uint32_t, uint32_t>> units;  // (offset, length) in full_text
+  std::vector<uint64_t> unit_hashes, windows;        // window hashes, in text order
+  std::vector<uint64_t> shingles;
+};
+
+uint64_t mix(uint64_t x) {  // murmur3's finalizer: spreads a rolling hash over all 64 bits
+  x ^= x >> 33;
+  x *= 0xff51afd7ed558ccdULL;
+  x ^= x >> 33;
+  x *= 0xc4ceb9fe1a85ec53ULL;
+  return x ^ (x >> 33);
+}
+
+struct LeakKeyMaker {
   const LeakageOptions& options;
   MinHashConfig config;
 
-  //! `with_shingles` false: shingles are computed later, only if a near candidate needs them.
-  void make(const Example& record, const std::string& file, Features& out, bool with_shingles = true) const {
-    out.ref = {file, record.where.line, record.id};
-    std::string text;
-    canonical_key_text(record, DedupKey::kPrompt, text);
-    out.prompt = hash128(text, options.seed);
-    canonical_key_text(record, DedupKey::kFull, text);
-    out.full = hash128(text, options.seed);
-    if (with_shingles) shingle_hashes(text, config.ngram, out.shingles, config.seed);
-    out.canonical = with_shingles ? std::string() : text;
-    if (options.kinds[static_cast<int>(LeakKind::kNear)]) {
-      std::vector<uint32_t> signature;
-      MinHasher hasher(config);
-      hasher.signature(text, signature);
-      band_keys(signature, config, out.bands);
+  void make(const Example& record, bool squad, MinHasher* hasher, Keys& out) const {
+    out.full_text.clear();
+    out.prompt_text.clear();
+    out.question_text.clear();
+    out.context_text.clear();
+    out.shingles.clear();
+    for (const Turn& turn : record.turns) {
+      canonical_form_into(turn.text, out.scratch);
+      if (out.scratch.empty()) continue;  // an empty input is no text at all
+      append(out.full_text, out.scratch);
+      if (turn.role != Role::kAssistant) append(out.prompt_text, out.scratch);
+      if (squad && turn.slot == Slot::kInstruction) out.question_text = out.scratch;
+      if (squad && turn.slot == Slot::kInput) out.context_text = out.scratch;
     }
-    if (options.kinds[static_cast<int>(LeakKind::kNgram)]) split_units(text, out);
+    out.full = hash128(out.full_text, options.seed);
+    out.prompt = hash128(out.prompt_text, options.seed);
+    out.question = squad && !out.question_text.empty() ? hash128(out.question_text, options.seed) : out.prompt;
+    out.context = hash128(out.context_text, options.seed);
+    out.bands.clear();
+    if (hasher) {
+      hasher->signature(out.full_text, out.signature);
+      band_keys(out.signature, config, out.bands);
+    }
+    out.windows.clear();
+    if (enabled(options, LeakKind::kNgram)) windows(out);
   }
 
-  void split_units(const std::string& text, Features& out) const {
+  void shingles(Keys& keys) const {
+    if (keys.shingles.empty()) shingle_hashes(keys.full_text, config.ngram, keys.shingles, config.seed);
+  }
+
+  static void append(std::string& text, const std::string& canonical) {
+    if (!text.empty()) text += '\n';
+    text += canonical;
+  }
+
+  // Units (어절: runs between spaces and newlines, or characters) and the hash of every run
+  // of `ngram` units. The window hash rolls over the unit hashes (a polynomial mod 2^64,
+  // then mixed), so each window costs a multiply-add instead of hashing n unit hashes.
+  void windows(Keys& out) const {
+    const std::string& text = out.full_text;
     out.units.clear();
     if (options.unit == NgramUnit::kEojeol) {
       size_t start = 0;
       for (size_t pos = 0; pos <= text.size(); ++pos) {
         if (pos == text.size() || text[pos] == ' ' || text[pos] == '\n') {
-          if (pos > start) out.units.emplace_back(text, start, pos - start);
+          if (pos > start) out.units.emplace_back(start, pos - start);
           start = pos + 1;
         }
       }
@@ -61,153 +182,241 @@ struct FeatureMaker {
       for (size_t pos = 0; pos < text.size();) {
         unsigned char lead = static_cast<unsigned char>(text[pos]);
         size_t length = lead < 0x80 ? 1 : (lead >> 5) == 6 ? 2 : (lead >> 4) == 14 ? 3 : 4;
-        if (text[pos] != ' ' && text[pos] != '\n') out.units.emplace_back(text, pos, std::min(length, text.size() - pos));
+        if (text[pos] != ' ' && text[pos] != '\n') out.units.emplace_back(pos, std::min(length, text.size() - pos));
         pos += length;
       }
     }
-    std::vector<uint64_t> unit_hashes;
-    for (const std::string& unit : out.units) unit_hashes.push_back(XXH3_64bits_withSeed(unit.data(), unit.size(), options.seed));
-    out.windows.clear();
-    for (size_t start = 0; start + options.ngram <= unit_hashes.size(); ++start) {
-      out.windows.push_back(XXH3_64bits_withSeed(unit_hashes.data() + start, options.ngram * sizeof(uint64_t), options.seed));
+    size_t n = options.ngram;
+    if (out.units.size() < n) return;
+    out.unit_hashes.clear();
+    for (const auto& [offset, length] : out.units) {
+      out.unit_hashes.push_back(XXH3_64bits_withSeed(text.data() + offset, length, options.seed));
+    }
+    constexpr uint64_t kBase = 0x9E3779B97F4A7C15ULL;
+    uint64_t top = 1;  // kBase^(n-1): the weight of the unit leaving the window
+    for (size_t idx = 1; idx < n; ++idx) top *= kBase;
+    uint64_t rolling = 0;
+    for (size_t idx = 0; idx < n; ++idx) rolling = rolling * kBase + out.unit_hashes[idx];
+    out.windows.push_back(mix(rolling));
+    for (size_t start = 1; start + n <= out.unit_hashes.size(); ++start) {
+      rolling = (rolling - out.unit_hashes[start - 1] * top) * kBase + out.unit_hashes[start + n - 1];
+      out.windows.push_back(mix(rolling));
     }
   }
+
+  std::string span(const Keys& keys, size_t first, size_t count) const {
+    std::string out;
+    for (size_t unit = first; unit < first + count && unit < keys.units.size(); ++unit) {
+      if (!out.empty() && options.unit == NgramUnit::kEojeol) out += ' ';
+      out.append(keys.full_text, keys.units[unit].first, keys.units[unit].second);
+    }
+    return out;
+  }
+};
+
+// What the index keeps of one record.
+struct IndexedRecord {
+  Hash128 full, prompt, question;
+  std::vector<uint64_t> shingles;  // near only
 };
 
 // The in-memory index of one (smaller) file.
 struct FileIndex {
   std::string role, path;
-  std::vector<Features> records;
-  std::unordered_multimap<uint64_t, uint32_t> full, prompt, bands;
-  std::vector<std::pair<uint64_t, uint32_t>> windows;  // sorted (hash, record), one per record
-  std::unordered_map<uint64_t, uint32_t> window_records;  // records holding each window hash
+  RefList refs{""};
+  std::vector<IndexedRecord> records;
+  KeyTable full, prompt, bands, windows;  // prompt holds the SQuAD questions too
+  //! Per window slot: groups of the file being streamed with an n-gram candidate on it.
+  std::unique_ptr<std::atomic<uint32_t>[]> streamed;
+};
 
-  void finish(uint32_t template_records) {
-    for (uint32_t idx = 0; idx < records.size(); ++idx) {
-      const Features& record = records[idx];
-      full.emplace(record.full.low, idx);
-      prompt.emplace(record.prompt.low, idx);
-      for (uint64_t band : record.bands) bands.emplace(band, idx);
-      std::vector<uint64_t> unique = record.windows;
-      std::sort(unique.begin(), unique.end());
-      unique.erase(std::unique(unique.begin(), unique.end()), unique.end());
-      for (uint64_t window : unique) {
-        windows.emplace_back(window, idx);
-        ++window_records[window];
+// What the parallel stage made of one indexed record.
+struct IndexFeatures {
+  IndexedRecord record;
+  Hash128 context;
+  std::vector<uint64_t> bands, windows;  // windows sorted and unique
+};
+
+// A finding of one streamed record, held until the whole file is streamed because an n-gram
+// finding is only evidence if some of its windows are shared by few records of that file.
+struct Held {
+  LeakKind kind = LeakKind::kExact;
+  uint32_t target = 0;  // index of the indexed file
+  uint32_t a = 0, b = 0;
+  double similarity = 0;
+  std::string span;
+  uint32_t span_units = 0;
+  std::vector<uint32_t> slots;  // n-gram: the target's window slots it rests on
+};
+
+struct StreamedRecord {
+  Hash128 full, context;
+  std::vector<Held> held;
+  std::vector<uint64_t> counted;  // (target << 32 | window slot) this record counts once
+  uint32_t skipped = 0;           // n-gram candidates already known to rest on templates only
+};
+
+struct Target {
+  FileIndex* index;
+  std::string pair;
+};
+
+// Per-batch scratch of the streamed side.
+struct CompareScratch {
+  Keys keys;
+  std::vector<std::vector<uint32_t>> slots_at;  // per target: window slot at each position
+  std::vector<char> matched;                    // per position: in some n-gram candidate
+  std::vector<std::pair<uint32_t, int>> offers;  // (indexed record, kind)
+  std::vector<double> similarities;             // near offers, by offer order
+  std::vector<std::pair<uint32_t, uint32_t>> found;  // (indexed record, window position)
+  std::vector<uint32_t> seen;
+  std::vector<Held> ngram;
+};
+
+// The strongest finding between a streamed record and each record of one indexed file, in
+// order of the indexed record. `out.held` gets them; template-only n-gram candidates are
+// only counted.
+void compare(const LeakKeyMaker& maker, CompareScratch& scratch, uint32_t target, const FileIndex& index,
+             StreamedRecord& out) {
+  const LeakageOptions& options = maker.options;
+  Keys& a = scratch.keys;
+  auto& offers = scratch.offers;
+  offers.clear();
+  scratch.similarities.clear();
+  if (enabled(options, LeakKind::kExact)) {
+    if (uint32_t slot = index.full.find(a.full.low); slot != kNone) {
+      for (uint32_t b : index.full.records(slot)) {
+        if (index.records[b].full == a.full) offers.emplace_back(b, static_cast<int>(LeakKind::kExact));
       }
-      records[idx].units.clear();  // spans are shown from the streamed side
-      records[idx].units.shrink_to_fit();
-    }
-    // A window many records of this file share is a template: it can never be evidence, so
-    // it is not indexed at all (smaller index, fewer lookups).
-    std::erase_if(windows, [&](const auto& entry) { return window_records[entry.first] >= template_records; });
-    std::sort(windows.begin(), windows.end());
-  }
-};
-
-// A finding of one streamed record before the template filter: also the window hashes it
-// rests on.
-struct Candidate {
-  LeakFinding finding;
-  std::vector<uint64_t> windows;
-  size_t target = 0;
-};
-
-struct StreamedFeatures {
-  std::vector<Features> features;
-  std::vector<std::vector<Candidate>> candidates;
-};
-
-bool same(const Hash128& a, const Hash128& b) { return a == b; }
-
-// The strongest finding between a streamed record and each record of `index`.
-void compare(const Features& a, const FileIndex& index, size_t target, const std::string& pair_name,
-             const LeakageOptions& options, std::vector<Candidate>& out) {
-  std::map<uint32_t, Candidate> best;  // by indexed record
-  auto offer = [&](uint32_t b, LeakKind kind, double similarity) {
-    auto it = best.find(b);
-    if (it != best.end() && it->second.finding.kind <= kind) return;
-    Candidate candidate;
-    candidate.target = target;
-    candidate.finding = {kind, pair_name, a.ref, index.records[b].ref, similarity, {}, 0};
-    best[b] = std::move(candidate);
-  };
-  auto enabled = [&](LeakKind kind) { return options.kinds[static_cast<int>(kind)]; };
-  if (enabled(LeakKind::kExact)) {
-    auto [begin, end] = index.full.equal_range(a.full.low);
-    for (auto it = begin; it != end; ++it) {
-      if (same(index.records[it->second].full, a.full)) offer(it->second, LeakKind::kExact, 1.0);
     }
   }
-  if (enabled(LeakKind::kPrompt)) {
-    auto [begin, end] = index.prompt.equal_range(a.prompt.low);
-    for (auto it = begin; it != end; ++it) {
-      if (same(index.records[it->second].prompt, a.prompt)) offer(it->second, LeakKind::kPrompt, 1.0);
+  if (enabled(options, LeakKind::kPrompt)) {
+    // The whole prompt equals the other's whole prompt or its SQuAD question alone.
+    if (uint32_t slot = index.prompt.find(a.prompt.low); slot != kNone) {
+      for (uint32_t b : index.prompt.records(slot)) {
+        const IndexedRecord& other = index.records[b];
+        if (other.prompt == a.prompt || other.question == a.prompt) offers.emplace_back(b, static_cast<int>(LeakKind::kPrompt));
+      }
+    }
+    if (!(a.question == a.prompt)) {
+      if (uint32_t slot = index.prompt.find(a.question.low); slot != kNone) {
+        for (uint32_t b : index.prompt.records(slot)) {
+          if (index.records[b].prompt == a.question) offers.emplace_back(b, static_cast<int>(LeakKind::kPrompt));
+        }
+      }
     }
   }
-  if (enabled(LeakKind::kNear)) {
-    std::vector<uint32_t> seen;
+  if (enabled(options, LeakKind::kNear) && index.bands.size() > 0) {
+    auto& seen = scratch.seen;
+    seen.clear();
     for (uint64_t band : a.bands) {
-      auto [begin, end] = index.bands.equal_range(band);
-      for (auto it = begin; it != end; ++it) seen.push_back(it->second);
+      if (uint32_t slot = index.bands.find(band); slot != kNone) {
+        for (uint32_t b : index.bands.records(slot)) seen.push_back(b);
+      }
     }
-    std::sort(seen.begin(), seen.end());
-    seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
-    std::vector<uint64_t> lazy_shingles;
-    const std::vector<uint64_t>* shingles = &a.shingles;
-    if (!seen.empty() && a.shingles.empty() && !a.canonical.empty()) {
-      shingle_hashes(a.canonical, 5, lazy_shingles, options.seed);
-      shingles = &lazy_shingles;
-    }
-    for (uint32_t b : seen) {
-      double similarity = jaccard(*shingles, index.records[b].shingles);
-      if (similarity >= options.threshold) offer(b, LeakKind::kNear, similarity);
-    }
-  }
-  if (enabled(LeakKind::kNgram) && !a.windows.empty()) {
-    // Windows of `a` found in the index, per indexed record: the longest run of consecutive
-    // matching windows is the shared span.
-    std::vector<std::pair<uint32_t, size_t>> found;  // (indexed record, window position)
-    for (size_t pos = 0; pos < a.windows.size(); ++pos) {
-      auto range = std::equal_range(index.windows.begin(), index.windows.end(), std::make_pair(a.windows[pos], uint32_t{0}),
-                                    [](const auto& x, const auto& y) { return x.first < y.first; });
-      for (auto it = range.first; it != range.second; ++it) found.emplace_back(it->second, pos);
-    }
-    std::sort(found.begin(), found.end());
-    std::map<uint32_t, std::vector<size_t>> positions;
-    for (const auto& [b, pos] : found) positions[b].push_back(pos);
-    for (auto& [b, hits] : positions) {
-      if (best.count(b) && best[b].finding.kind < LeakKind::kNgram) continue;
-      size_t run_start = hits[0], best_start = hits[0], best_length = 1, run_length = 1;
-      for (size_t idx = 1; idx < hits.size(); ++idx) {
-        if (hits[idx] == hits[idx - 1] + 1) {
-          ++run_length;
-        } else {
-          run_start = hits[idx];
-          run_length = 1;
-        }
-        if (run_length > best_length) {
-          best_length = run_length;
-          best_start = run_start;
+    if (!seen.empty()) {
+      std::sort(seen.begin(), seen.end());
+      seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
+      maker.shingles(a);  // only for records with a candidate
+      for (uint32_t b : seen) {
+        double similarity = jaccard(a.shingles, index.records[b].shingles);
+        if (similarity >= options.threshold) {
+          offers.emplace_back(b, static_cast<int>(LeakKind::kNear) | static_cast<int>(scratch.similarities.size()) << 8);
+          scratch.similarities.push_back(similarity);
         }
       }
-      Candidate candidate;
-      candidate.target = target;
-      uint32_t units = static_cast<uint32_t>(best_length + options.ngram - 1);
-      std::string span;
-      for (size_t unit = best_start; unit < best_start + units && unit < a.units.size(); ++unit) {
-        if (!span.empty() && options.unit == NgramUnit::kEojeol) span += ' ';
-        span += a.units[unit];
-      }
-      candidate.finding = {LeakKind::kNgram, pair_name, a.ref, index.records[b].ref, 0.0, span, units};
-      for (size_t pos : hits) candidate.windows.push_back(a.windows[pos]);
-      best[b] = std::move(candidate);
     }
   }
-  for (auto& [b, candidate] : best) out.push_back(std::move(candidate));
+  // One offer per indexed record: the strongest kind (the lowest LeakKind).
+  std::sort(offers.begin(), offers.end(), [](const auto& x, const auto& y) {
+    return x.first != y.first ? x.first < y.first : (x.second & 0xff) < (y.second & 0xff);
+  });
+  offers.erase(std::unique(offers.begin(), offers.end(), [](const auto& x, const auto& y) { return x.first == y.first; }),
+               offers.end());
+  size_t first_held = out.held.size();
+  for (const auto& [b, code] : offers) {
+    Held held;
+    held.kind = static_cast<LeakKind>(code & 0xff);
+    held.target = target;
+    held.b = b;
+    held.similarity = held.kind == LeakKind::kNear ? scratch.similarities[code >> 8] : 1.0;
+    out.held.push_back(std::move(held));
+  }
+
+  auto& slots_at = scratch.slots_at[target];
+  slots_at.assign(a.windows.size(), kNone);
+  if (!enabled(options, LeakKind::kNgram) || a.windows.empty() || index.windows.size() == 0) return;
+  // Windows of `a` found in the index, per indexed record: the longest run of consecutive
+  // matching windows is the shared span.
+  auto& found = scratch.found;
+  found.clear();
+  for (size_t pos = 0; pos < a.windows.size(); ++pos) {
+    uint32_t slot = index.windows.find(a.windows[pos]);
+    if (slot == kNone) continue;
+    slots_at[pos] = slot;
+    for (uint32_t b : index.windows.records(slot)) found.emplace_back(b, static_cast<uint32_t>(pos));
+  }
+  if (found.empty()) return;
+  std::sort(found.begin(), found.end());
+  size_t stronger = 0;  // walks the offers (sorted by record) alongside
+  std::vector<Held>& ngram = scratch.ngram;
+  ngram.clear();
+  for (size_t begin = 0; begin < found.size();) {
+    uint32_t b = found[begin].first;
+    size_t end = begin;
+    while (end < found.size() && found[end].first == b) ++end;
+    while (stronger < offers.size() && offers[stronger].first < b) ++stronger;
+    if (stronger < offers.size() && offers[stronger].first == b) {  // already a stronger finding
+      begin = end;
+      continue;
+    }
+    size_t run_start = found[begin].second, best_start = run_start, best_length = 1, run_length = 1;
+    bool evidence_possible = false;
+    for (size_t idx = begin; idx < end; ++idx) {
+      uint32_t pos = found[idx].second;
+      scratch.matched[pos] = 1;
+      if (index.streamed[slots_at[pos]].load(std::memory_order_relaxed) < options.template_records) evidence_possible = true;
+      if (idx == begin) continue;
+      if (pos == found[idx - 1].second + 1) {
+        ++run_length;
+      } else {
+        run_start = pos;
+        run_length = 1;
+      }
+      if (run_length > best_length) {
+        best_length = run_length;
+        best_start = run_start;
+      }
+    }
+    if (!evidence_possible) {
+      // Every window is already a template of the streamed file: the final filter would
+      // drop it, so no span is built (the common case on template-heavy data).
+      ++out.skipped;
+    } else {
+      Held held;
+      held.kind = LeakKind::kNgram;
+      held.target = target;
+      held.b = b;
+      held.span_units = static_cast<uint32_t>(best_length + options.ngram - 1);
+      held.span = maker.span(a, best_start, held.span_units);
+      for (size_t idx = begin; idx < end; ++idx) held.slots.push_back(slots_at[found[idx].second]);
+      ngram.push_back(std::move(held));
+    }
+    begin = end;
+  }
+  if (ngram.empty()) return;
+  // Keep the held findings of this target in order of the indexed record.
+  size_t middle = out.held.size();
+  for (Held& held : ngram) out.held.push_back(std::move(held));
+  std::inplace_merge(out.held.begin() + static_cast<std::ptrdiff_t>(first_held), out.held.begin() + static_cast<std::ptrdiff_t>(middle),
+                     out.held.end(), [](const Held& x, const Held& y) { return x.b < y.b; });
 }
 
 Result<std::unique_ptr<InputReader>> open_one(const CheckInput& input) { return InputReader::open({input.path}, input.read); }
+
+// Read from the parallel stage: the format is set when the input is opened, before its first
+// batch, and never changes afterwards.
+bool is_squad(const InputReader& reader) { return reader.inputs()[0].format == InputFormat::kSquad; }
 
 }  // namespace
 
@@ -224,19 +433,15 @@ std::string_view leak_kind_name(LeakKind kind) {
 Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const LeakageOptions& options,
                                     const PipelineOptions& pipeline) {
   LeakageReport report;
-  FeatureMaker maker{options, make_minhash_config(options.threshold, 128, 5)};
+  LeakKeyMaker maker{options, make_minhash_config(options.threshold, 128, 5)};
   maker.config.ngram = 5;
-  maker.config.seed = options.seed;  // compare() makes lazy shingles with these
+  maker.config.seed = options.seed;
+  bool near = enabled(options, LeakKind::kNear);
 
   auto read_problems = [&](const Batch& batch, const std::string& path) {
     for (const Example& record : batch.records) {
       if (record.outcome.verdict == Verdict::kReject) report.rejects.emplace_back(describe_problem(record, path), 1);
     }
-  };
-  auto within = [&](const std::string& role, ExactIndex& seen, std::vector<RecordRef>& refs, const Features& features) {
-    uint32_t ordinal = static_cast<uint32_t>(refs.size());
-    refs.push_back(features.ref);
-    if (auto first = seen.insert_or_get(features.full, ordinal)) report.within.push_back({role, refs[*first], features.ref});
   };
 
   // Index every file except train (the largest side, streamed).
@@ -246,31 +451,87 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
     auto index = std::make_unique<FileIndex>();
     index->role = inputs[idx].role;
     index->path = inputs[idx].path;
+    index->refs = RefList(inputs[idx].path);
     auto reader = open_one(inputs[idx]);
     if (!reader.is_ok()) return reader.status();
+    const InputReader& input = *reader.value();
     ExactIndex seen;
-    std::vector<RecordRef> refs;
     Counts counts;
+    std::vector<std::pair<uint64_t, uint32_t>> full, prompt, bands, windows;
+    std::vector<uint32_t> groups;  // per record: n-gram templates count groups, not records
+    Hash128 last_context;
     auto stage = [&](Batch& batch) {
-      auto features = std::make_shared<std::vector<Features>>(batch.records.size());
+      bool squad = is_squad(input);
+      auto features = std::make_shared<std::vector<IndexFeatures>>(batch.records.size());
+      std::unique_ptr<MinHasher> hasher = near ? std::make_unique<MinHasher>(maker.config) : nullptr;
+      Keys keys;
       for (size_t record = 0; record < batch.records.size(); ++record) {
-        if (batch.records[record].kept()) maker.make(batch.records[record], inputs[idx].path, (*features)[record]);
+        if (!batch.records[record].kept()) continue;
+        IndexFeatures& out = (*features)[record];
+        maker.make(batch.records[record], squad, hasher.get(), keys);
+        out.record = {keys.full, keys.prompt, keys.question, {}};
+        if (near) {
+          maker.shingles(keys);
+          out.record.shingles = keys.shingles;
+        }
+        out.context = keys.context;
+        out.bands = keys.bands;
+        out.windows = keys.windows;
+        std::sort(out.windows.begin(), out.windows.end());
+        out.windows.erase(std::unique(out.windows.begin(), out.windows.end()), out.windows.end());
       }
       batch.stage_keys = features;
     };
     Status status = run_stream(*reader.value(), pipeline, stage, [&](Batch& batch) {
       read_problems(batch, inputs[idx].path);
-      auto features = std::static_pointer_cast<std::vector<Features>>(batch.stage_keys);
+      bool squad = is_squad(input);
+      auto features = std::static_pointer_cast<std::vector<IndexFeatures>>(batch.stage_keys);
       for (size_t record = 0; record < batch.records.size(); ++record) {
-        if (!batch.records[record].kept()) continue;
-        if (inputs[idx].role != "against") within(inputs[idx].role, seen, refs, (*features)[record]);
-        index->records.push_back(std::move((*features)[record]));
+        const Example& example = batch.records[record];
+        if (!example.kept()) continue;
+        IndexFeatures& made = (*features)[record];
+        uint32_t ordinal = index->refs.add(example.where.line, example.id);
+        if (inputs[idx].role != "against") {
+          if (auto first = seen.insert_or_get(made.record.full, ordinal)) {
+            report.within.push_back({inputs[idx].role, index->refs.get(*first), index->refs.get(ordinal)});
+          }
+        }
+        // The questions on one SQuAD passage share its windows: they count as one group.
+        bool same_group = squad && ordinal > 0 && made.context == last_context;
+        groups.push_back(same_group ? groups.back() : ordinal);
+        last_context = made.context;
+        full.emplace_back(made.record.full.low, ordinal);
+        prompt.emplace_back(made.record.prompt.low, ordinal);
+        if (!(made.record.question == made.record.prompt)) prompt.emplace_back(made.record.question.low, ordinal);
+        for (uint64_t band : made.bands) bands.emplace_back(band, ordinal);
+        for (uint64_t window : made.windows) windows.emplace_back(window, ordinal);
+        index->records.push_back(std::move(made.record));
       }
       return Status::ok();
     }, counts);
     if (!status.is_ok()) return status;
     report.files.emplace_back(inputs[idx].role + ":" + inputs[idx].path, counts);
-    index->finish(options.template_records);
+    for (auto* entries : {&full, &prompt, &bands, &windows}) std::sort(entries->begin(), entries->end());
+    index->full.build(full);
+    index->prompt.build(prompt);
+    index->bands.build(bands);
+    // A window many records (groups) of this file share is a template: it can never be
+    // evidence, so it is not indexed at all (smaller index, fewer lookups).
+    size_t kept = 0;
+    for (size_t begin = 0; begin < windows.size();) {
+      size_t end = begin;
+      uint32_t distinct = 0;
+      for (; end < windows.size() && windows[end].first == windows[begin].first; ++end) {
+        if (end == begin || groups[windows[end].second] != groups[windows[end - 1].second]) ++distinct;
+      }
+      if (distinct < options.template_records) {
+        for (size_t entry = begin; entry < end; ++entry) windows[kept++] = windows[entry];
+      }
+      begin = end;
+    }
+    windows.resize(kept);
+    index->windows.build(windows);
+    index->streamed = std::make_unique<std::atomic<uint32_t>[]>(index->windows.size());
     indexes[idx] = std::move(index);
   }
 
@@ -279,7 +540,7 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
   for (const std::string& role : order) {
     for (size_t idx = 0; idx < inputs.size(); ++idx) {
       if (inputs[idx].role != role) continue;
-      std::vector<std::pair<size_t, std::string>> targets;  // index position, pair name
+      std::vector<Target> targets;
       bool after = false;
       for (const std::string& later : order) {
         if (later == role) {
@@ -288,70 +549,93 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
         }
         if (!after) continue;
         for (size_t other = 0; other < inputs.size(); ++other) {
-          if (inputs[other].role == later) targets.emplace_back(other, role + "-" + later);
+          if (inputs[other].role == later) targets.push_back({indexes[other].get(), role + "-" + later});
         }
       }
       for (size_t other = 0; other < inputs.size(); ++other) {
-        if (inputs[other].role == "against") targets.emplace_back(other, role + "-against");
+        if (inputs[other].role == "against") targets.push_back({indexes[other].get(), role + "-against"});
+      }
+      for (const Target& target : targets) {
+        for (size_t slot = 0; slot < target.index->windows.size(); ++slot) target.index->streamed[slot].store(0);
       }
       auto reader = open_one(inputs[idx]);
       if (!reader.is_ok()) return reader.status();
-      std::vector<Candidate> candidates;
-      std::unordered_map<uint64_t, uint32_t> streamed_window_records;
+      const InputReader& input = *reader.value();
+      std::vector<Held> held;
+      RefList refs(inputs[idx].path);
       ExactIndex seen;
-      std::vector<RecordRef> refs;
       Counts counts;
       auto stage = [&](Batch& batch) {
-        auto out = std::make_shared<StreamedFeatures>();
-        out->features.resize(batch.records.size());
-        out->candidates.resize(batch.records.size());
+        bool squad = is_squad(input);
+        auto out = std::make_shared<std::vector<StreamedRecord>>(batch.records.size());
+        std::unique_ptr<MinHasher> hasher = near ? std::make_unique<MinHasher>(maker.config) : nullptr;
+        CompareScratch scratch;
+        scratch.slots_at.resize(targets.size());
         for (size_t record = 0; record < batch.records.size(); ++record) {
           if (!batch.records[record].kept()) continue;
-          maker.make(batch.records[record], inputs[idx].path, out->features[record], false);
-          for (const auto& [target, name] : targets) {
-            compare(out->features[record], *indexes[target], target, name, options, out->candidates[record]);
+          StreamedRecord& result = (*out)[record];
+          maker.make(batch.records[record], squad, hasher.get(), scratch.keys);
+          result.full = scratch.keys.full;
+          result.context = scratch.keys.context;
+          scratch.matched.assign(scratch.keys.windows.size(), 0);
+          for (uint32_t target = 0; target < targets.size(); ++target) compare(maker, scratch, target, *targets[target].index, result);
+          // The windows this record counts (in every indexed file that holds them): those of
+          // its n-gram candidates, found through any file.
+          for (size_t pos = 0; pos < scratch.matched.size(); ++pos) {
+            if (!scratch.matched[pos]) continue;
+            for (uint32_t target = 0; target < targets.size(); ++target) {
+              if (scratch.slots_at[target][pos] != kNone) result.counted.push_back(uint64_t{target} << 32 | scratch.slots_at[target][pos]);
+            }
           }
+          std::sort(result.counted.begin(), result.counted.end());
+          result.counted.erase(std::unique(result.counted.begin(), result.counted.end()), result.counted.end());
         }
         batch.stage_keys = out;
       };
+      std::unordered_set<uint64_t> group_counted;  // windows counted for the current group
+      Hash128 last_context;
       Status status = run_stream(*reader.value(), pipeline, stage, [&](Batch& batch) {
         read_problems(batch, inputs[idx].path);
-        auto out = std::static_pointer_cast<StreamedFeatures>(batch.stage_keys);
+        bool squad = is_squad(input);
+        auto out = std::static_pointer_cast<std::vector<StreamedRecord>>(batch.stage_keys);
         for (size_t record = 0; record < batch.records.size(); ++record) {
-          if (!batch.records[record].kept()) continue;
-          within(role, seen, refs, out->features[record]);
-          std::vector<uint64_t> matched;
-          for (Candidate& candidate : out->candidates[record]) {
-            matched.insert(matched.end(), candidate.windows.begin(), candidate.windows.end());
-            candidates.push_back(std::move(candidate));
+          const Example& example = batch.records[record];
+          if (!example.kept()) continue;
+          StreamedRecord& result = (*out)[record];
+          uint32_t ordinal = refs.add(example.where.line, example.id);
+          if (auto first = seen.insert_or_get(result.full, ordinal)) report.within.push_back({role, refs.get(*first), refs.get(ordinal)});
+          if (!(squad && ordinal > 0 && result.context == last_context)) group_counted.clear();
+          last_context = result.context;
+          for (uint64_t key : result.counted) {
+            if (!group_counted.insert(key).second) continue;
+            std::atomic<uint32_t>& count = targets[key >> 32].index->streamed[static_cast<uint32_t>(key)];
+            count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
           }
-          std::sort(matched.begin(), matched.end());
-          matched.erase(std::unique(matched.begin(), matched.end()), matched.end());
-          for (uint64_t window : matched) ++streamed_window_records[window];
+          report.templates_skipped += result.skipped;
+          for (Held& finding : result.held) {
+            finding.a = ordinal;
+            held.push_back(std::move(finding));
+          }
         }
         return Status::ok();
       }, counts);
       if (!status.is_ok()) return status;
       report.files.emplace_back(role + ":" + inputs[idx].path, counts);
       // A span many records of one file share is a template, not evidence.
-      for (Candidate& candidate : candidates) {
-        if (candidate.finding.kind == LeakKind::kNgram) {
-          const FileIndex& target = *indexes[candidate.target];
-          bool evidence = false;
-          for (uint64_t window : candidate.windows) {
-            auto in_target = target.window_records.find(window);
-            uint32_t target_records = in_target == target.window_records.end() ? 0 : in_target->second;
-            if (target_records < options.template_records && streamed_window_records[window] < options.template_records) {
-              evidence = true;
-              break;
-            }
-          }
+      for (Held& finding : held) {
+        const Target& target = targets[finding.target];
+        if (finding.kind == LeakKind::kNgram) {
+          bool evidence = std::any_of(finding.slots.begin(), finding.slots.end(), [&](uint32_t slot) {
+            return target.index->streamed[slot].load(std::memory_order_relaxed) < options.template_records;
+          });
           if (!evidence) {
             ++report.templates_skipped;
             continue;
           }
         }
-        report.findings.push_back(std::move(candidate.finding));
+        report.findings.push_back({finding.kind, target.pair, refs.get(finding.a), target.index->refs.get(finding.b),
+                                   finding.similarity, std::move(finding.span), finding.span_units});
+        finding = Held();  // frees its memory while the findings grow
       }
     }
   }

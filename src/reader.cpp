@@ -94,6 +94,7 @@ std::string_view input_format_name(InputFormat format) {
     case InputFormat::kJson: return "json";
     case InputFormat::kCsv: return "csv";
     case InputFormat::kTsv: return "tsv";
+    case InputFormat::kSquad: return "squad";
   }
   return "jsonl";
 }
@@ -155,6 +156,9 @@ Status InputReader::start_input(size_t index) {
   if (ext == ".csv" || ext == ".tsv") {
     info.format = ext == ".csv" ? InputFormat::kCsv : InputFormat::kTsv;
     current_->splitter = detail::make_csv_splitter(std::move(source), std::move(head), limits, ext == ".csv" ? ',' : '\t');
+  } else if (first_meaningful_byte(head) == '{' && detail::looks_like_squad(head)) {
+    info.format = InputFormat::kSquad;
+    current_->splitter = detail::make_squad_splitter(std::move(source), std::move(head), limits);
   } else if (first_meaningful_byte(head) == '[') {
     info.format = InputFormat::kJson;
     current_->splitter = detail::make_json_splitter(std::move(source), std::move(head), limits);

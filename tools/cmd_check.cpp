@@ -26,29 +26,44 @@ struct CheckOptions {
   size_t threads = 0;
 };
 
-std::string ref_json(const RecordRef& ref) {
-  std::string out = "{\"file\":";
+// The JSON writers append to one buffer: a check can report hundreds of thousands of findings.
+void append_ref_json(std::string& out, const RecordRef& ref) {
+  out += "{\"file\":";
   append_json_string(out, ref.file);
-  out += ",\"line\":" + std::to_string(ref.line) + ",\"id\":";
+  out += ",\"line\":";
+  out += std::to_string(ref.line);
+  out += ",\"id\":";
   append_json_string(out, ref.id);
-  return out + "}";
+  out += '}';
 }
 
-std::string finding_json(const LeakFinding& finding) {
-  std::string out = "{\"kind\":";
+void append_finding_json(std::string& out, const LeakFinding& finding) {
+  out += "{\"kind\":";
   append_json_string(out, leak_kind_name(finding.kind));
   out += ",\"pair\":";
   append_json_string(out, finding.pair);
-  out += ",\"a\":" + ref_json(finding.a) + ",\"b\":" + ref_json(finding.b);
-  char similarity[16];
-  std::snprintf(similarity, sizeof similarity, "%.3f", finding.similarity);
+  out += ",\"a\":";
+  append_ref_json(out, finding.a);
+  out += ",\"b\":";
+  append_ref_json(out, finding.b);
   if (finding.kind == LeakKind::kNgram) {
-    out += ",\"span_units\":" + std::to_string(finding.span_units) + ",\"shared_span\":";
+    out += ",\"span_units\":";
+    out += std::to_string(finding.span_units);
+    out += ",\"shared_span\":";
     append_json_string(out, finding.shared_span);
   } else {
-    out += ",\"similarity\":" + std::string(similarity);
+    char similarity[16];
+    std::snprintf(similarity, sizeof similarity, "%.3f", finding.similarity);
+    out += ",\"similarity\":";
+    out += similarity;
   }
-  return out + "}";
+  out += '}';
+}
+
+std::string ref_json(const RecordRef& ref) {
+  std::string out;
+  append_ref_json(out, ref);
+  return out;
 }
 
 std::string ref_text(const RecordRef& ref) { return ref.file + ":" + std::to_string(ref.line) + (ref.id.empty() ? "" : " " + ref.id); }
@@ -109,7 +124,10 @@ int run_check(const CheckOptions& options) {
   if (!options.pairs.empty()) {
     auto file = AtomicFile::create(options.pairs);
     std::string lines;
-    for (const LeakFinding& finding : result.findings) lines += finding_json(finding) + "\n";
+    for (const LeakFinding& finding : result.findings) {
+      append_finding_json(lines, finding);
+      lines += '\n';
+    }
     Status status = file.is_ok() ? file.value().write(lines) : file.status();
     if (status.is_ok()) status = file.value().commit();
     if (!status.is_ok()) {
@@ -148,7 +166,14 @@ int run_check(const CheckOptions& options) {
     }
     out += "],\"templates_skipped\":" + std::to_string(result.templates_skipped) + ",\"rejected\":" +
            std::to_string(result.rejects.size()) + ",\"details\":[";
-    for (size_t idx = 0; idx < result.findings.size(); ++idx) out += (idx ? "," : "") + finding_json(result.findings[idx]);
+    for (size_t idx = 0; idx < result.findings.size(); ++idx) {
+      if (idx) out += ',';
+      append_finding_json(out, result.findings[idx]);
+      if (out.size() > (1u << 20)) {  // written in pieces: the details can run to gigabytes
+        std::cout << out;
+        out.clear();
+      }
+    }
     out += "]}\n";
     std::cout << out;
   } else {

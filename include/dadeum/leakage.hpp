@@ -1,6 +1,7 @@
 // dadeum check: leakage between splits and against reference (benchmark) files. The smaller
 // side of every comparison (validation, test, benchmarks) is indexed in memory; train is
-// streamed and never held.
+// streamed: of its records only line, id and full-example hash are kept (within-file
+// duplicates), besides the findings.
 #pragma once
 
 #include <cstdint>

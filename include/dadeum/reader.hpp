@@ -32,7 +32,9 @@ struct ReadOptions {
                                            //!< (records are written from their raw bytes)
 };
 
-enum class InputFormat : uint8_t { kJsonl, kJson, kCsv, kTsv };
+//! kSquad: SQuAD-style JSON, read as one alpaca record per question
+//! ({"id", "instruction": question, "input": context, "output": first answer, "title"}).
+enum class InputFormat : uint8_t { kJsonl, kJson, kCsv, kTsv, kSquad };
 std::string_view input_format_name(InputFormat format);
 
 //! What is known about one input once it is open.

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "detail/byte_source.hpp"
@@ -49,6 +50,12 @@ std::unique_ptr<RecordSplitter> make_jsonl_splitter(std::unique_ptr<ByteSource> 
 //! JSON array of objects (or one object). Loads the input whole.
 std::unique_ptr<RecordSplitter> make_json_splitter(std::unique_ptr<ByteSource> source,
                                                    std::string head, SplitLimits limits);
+//! SQuAD-style JSON: one alpaca record per question (src/squad_splitter.cpp). Loads the
+//! input whole.
+std::unique_ptr<RecordSplitter> make_squad_splitter(std::unique_ptr<ByteSource> source,
+                                                    std::string head, SplitLimits limits);
+//! True when `head` (the start of an input) is a SQuAD-style document.
+bool looks_like_squad(std::string_view head);
 //! CSV (',') or TSV ('\t') with a header row; each row becomes a JSON object of strings.
 std::unique_ptr<RecordSplitter> make_csv_splitter(std::unique_ptr<ByteSource> source,
                                                   std::string head, SplitLimits limits,

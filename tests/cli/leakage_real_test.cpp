@@ -4,9 +4,11 @@
 #include <simdjson.h>
 
 #include <map>
+#include <set>
 
 #include "../unit/test_util.hpp"
 #include "dadeum/dedup.hpp"
+#include "dadeum/normalize.hpp"
 
 namespace dadeum {
 namespace {
@@ -69,6 +71,33 @@ TEST(LeakageRealData, ExactAndPromptFindingsMatchAPlainComparison) {
     EXPECT_GT(plain.exact + plain.prompt, 0u) << test.train << ": these public sets are known to overlap";
     EXPECT_EQ(result.exit_code, 1);
   }
+}
+
+
+// KorQuAD read as SQuAD: a PPO prompt that is a KorQuAD question alone is a prompt finding.
+TEST(LeakageRealData, KoChatGptPromptsAreKorQuadQuestions) {
+  std::string train = testing::shared_data("kochatgpt/kochatgpt_3_PPO.jsonl");
+  std::string korquad = testing::shared_data("korquad/KorQuAD_v1.0_dev.json");
+  if (!testing::exists(train) || !testing::exists(korquad)) GTEST_SKIP() << "../shared/data absent";
+  std::multiset<std::string> questions;
+  auto bench = testing::read_all_records({korquad});
+  ASSERT_EQ(bench.counts.kept, 5774u);
+  for (const Example* record : testing::records_of(bench)) questions.insert(canonical_form(record->turns[0].text));
+  ReadOptions options;
+  options.map = parse_field_map("prompt=prompt").value();
+  uint64_t plain = 0;
+  std::string prompt;
+  auto streamed = testing::read_all_records({train}, options);
+  for (const Example* record : testing::records_of(streamed)) {
+    if (!record->kept()) continue;
+    canonical_key_text(*record, DedupKey::kPrompt, prompt);
+    plain += questions.count(prompt);
+  }
+  auto result = testing::run_cli("check -q --json --kinds exact,prompt --train " + train + " --map prompt=prompt --against " + korquad);
+  simdjson::dom::parser parser;
+  auto report = parser.parse(result.out).value();
+  EXPECT_EQ(get(report, "/by_pair/train-against/prompt"), plain);
+  EXPECT_GT(plain, 2900u);  // the PPO prompts were taken from KorQuAD
 }
 
 }  // namespace
