@@ -90,6 +90,17 @@ void KeyMaker::shingles(const Example& example, std::vector<uint64_t>& out, std:
 DedupIndex::DedupIndex(const DedupOptions& options)
     : options_(options), bands_(options.near ? make_minhash_config(options.threshold, options.permutations, options.ngram).bands : 0) {}
 
+void DedupIndex::reserve(size_t records) {
+  kept_.reserve(records);
+  key_.reserve(records);
+  prompt_.reserve(records);
+  full_.reserve(records);
+  length_.reserve(records);
+  band_keys_.reserve(records * bands_);
+  decisions_.reserve(records);
+  group_.reserve(records);
+}
+
 void DedupIndex::add(bool kept, const RecordKeys& keys) {
   uint32_t ordinal = static_cast<uint32_t>(kept_.size());
   kept_.push_back(kept);

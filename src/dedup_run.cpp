@@ -271,6 +271,7 @@ Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, Sc
     batch.stage_keys = keys;
   };
   auto sink = [&](Batch& batch) -> Status {
+    if (batch.sequence == 0) reserve_for(batch, inputs);
     if (batch_first_.size() <= batch.sequence) batch_first_.resize(batch.sequence + 1);
     batch_first_[batch.sequence] = index_.size();
     auto keys = std::static_pointer_cast<BatchKeys>(batch.stage_keys);
@@ -337,6 +338,27 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
   };
   Counts counts;
   return run_stream(*reader.value(), pipeline_, transform, sink, counts, select);
+}
+
+// Sizes the index from the first batch: plain inputs' bytes over its bytes per record, plus
+// a margin. Compressed inputs give no estimate, and the arrays grow as they come.
+void DedupRun::reserve_for(const Batch& first, const std::vector<InputInfo>& inputs) {
+  if (first.records.empty()) return;
+  uint64_t bytes = 0;
+  for (size_t source = 0; source < inputs.size(); ++source) {
+    struct stat info {};
+    if (inputs[source].compression != "none" || ::stat(paths_[source].c_str(), &info) != 0) return;
+    bytes += static_cast<uint64_t>(info.st_size);
+  }
+  uint64_t record_bytes = 0, name_bytes = 0;
+  for (const Example& record : first.records) {
+    record_bytes += record.raw.size() + 1;
+    name_bytes += record.id.empty() ? 12 : record.id.size();
+  }
+  const double per_record = static_cast<double>(record_bytes) / static_cast<double>(first.records.size());
+  const auto records = static_cast<size_t>(1.05 * static_cast<double>(bytes) / std::max(per_record, 1.0)) + 1024;
+  index_.reserve(records);
+  names_.reserve(records, records * (name_bytes / first.records.size() + 1));
 }
 
 Status DedupRun::changed_input(size_t source) const {

@@ -234,17 +234,17 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
   }
   std::vector<SplitUnit> units;
   std::vector<uint32_t> unit_of(records, UINT32_MAX);
-  std::map<uint32_t, uint32_t> unit_of_root;
+  // A unit is numbered when its root is first met; unit_of[root] holds that number.
   for (uint32_t ordinal = 0; ordinal < records; ++ordinal) {
     if (!index.survives(ordinal)) continue;
     uint32_t root = groups.find(ordinal);
-    auto [it, inserted] = unit_of_root.emplace(root, static_cast<uint32_t>(units.size()));
-    if (inserted) {
+    if (unit_of[root] == UINT32_MAX) {
       uint64_t key = group_value[root] != 0 ? group_value[root] : index.prompt_hash(root).low;
+      unit_of[root] = static_cast<uint32_t>(units.size());
       units.push_back({0, stratum[root], key});
     }
-    ++units[it->second].records;
-    unit_of[ordinal] = it->second;
+    ++units[unit_of[root]].records;
+    unit_of[ordinal] = unit_of[root];
   }
   auto plan = plan_split(units, options.split);
   if (!plan.is_ok()) return plan.status();

@@ -92,6 +92,9 @@ class DedupIndex {
   //! Adds the next record; `keys` is ignored (and may be empty) when the record is not kept.
   void add(bool kept, const RecordKeys& keys);
   size_t size() const { return kept_.size(); }
+  //! Room for `records` in all per-record arrays: growing them by doubling would keep up to
+  //! twice the memory (three times while a copy is made).
+  void reserve(size_t records);
 
   //! Exact duplicates, conflicts and LSH candidates. Afterwards `candidates()` lists the
   //! pairs that still need verification.

@@ -51,6 +51,10 @@ class ReferenceSet {
 class RecordNames {
  public:
   void add(const Example& record);
+  void reserve(size_t records, size_t bytes) {
+    ends_.reserve(records);
+    bytes_.reserve(bytes);
+  }
   //! `displays`: the inputs' names, for records without an id.
   std::string get(uint32_t ordinal, const std::vector<std::string>& displays) const;
   size_t size() const { return ends_.size(); }
@@ -109,6 +113,7 @@ class DedupRun {
   Result<std::unique_ptr<InputReader>> open_reader();
   Status verify_candidates(const BatchStage& transform);
   Status changed_input(size_t source) const;
+  void reserve_for(const Batch& first, const std::vector<InputInfo>& inputs);
   uint32_t ordinal_of(const Batch& batch, size_t record) const { return static_cast<uint32_t>(batch_first_[batch.sequence] + record); }
 
   std::vector<std::string> paths_;
