@@ -9,7 +9,8 @@ packages=(
   libsentencepiece-dev sentencepiece
   libgtest-dev libgmock-dev libcli11-dev zlib1g-dev libzstd-dev libbenchmark-dev
   python3 python3-numpy python3-xxhash zstd gzip bc
-  clang libclang-rt-14-dev
+  clang libclang-rt-14-dev   # libFuzzer, ASan, UBSan and TSan runtimes for clang
+  time                        # /usr/bin/time for tools/bench/prep_scale.sh
 )
 
 missing=()
