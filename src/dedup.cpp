@@ -82,10 +82,6 @@ void KeyMaker::make(const Example& example, RecordKeys& keys, std::string& scrat
   band_keys(signature, config_, keys.bands);
 }
 
-void KeyMaker::shingles(const Example& example, std::vector<uint64_t>& out, std::string& scratch) const {
-  canonical_key_text(example, options_.key, scratch);
-  shingle_hashes(scratch, config_.ngram, out, config_.seed);
-}
 
 DedupIndex::DedupIndex(const DedupOptions& options)
     : options_(options), bands_(options.near ? make_minhash_config(options.threshold, options.permutations, options.ngram).bands : 0) {}

@@ -31,9 +31,12 @@ struct BatchKeys {
   std::string spill;  // every record's spill entry, in order
 };
 
-// Pass 2 reads only the records of candidate pairs: their ordinals, in batch order.
+// Pass 2 reads only the records of candidate pairs: their ordinals, in batch order, and
+// (computed in parallel) their key texts and shingle sets.
 struct BatchOrdinals {
   std::vector<uint32_t> ordinals;
+  std::vector<std::string> texts;
+  std::vector<std::vector<uint64_t>> shingles;
 };
 
 // Copies stdin to a temporary file so that it can be read in several passes.
@@ -292,8 +295,9 @@ Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, Sc
   return Status::ok();
 }
 
-// Second read: shingles only for records in a candidate pair (the others are not even
-// parsed), held until their last partner has been seen; every pair verified by exact Jaccard.
+// Second read: only the records in a candidate pair are parsed; each one's key text (not its
+// shingles, three times larger) is held until its last partner has been seen, and every pair
+// is verified by exact Jaccard of their shingle sets.
 Status DedupRun::verify_candidates(const BatchStage& transform) {
   std::vector<uint32_t> needed = index_.records_to_verify();
   std::unordered_map<uint32_t, std::vector<uint32_t>> earlier_partners;  // b -> all a < b
@@ -302,7 +306,7 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
     earlier_partners[b].push_back(a);
     ++pending[a];
   }
-  std::unordered_map<uint32_t, std::vector<uint64_t>> held;
+  std::unordered_map<uint32_t, std::string> held;
   auto reader = open_reader();
   if (!reader.is_ok()) return reader.status();
   auto select = [&](Batch& batch) {
@@ -318,26 +322,38 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
     batch.records.resize(kept);
     batch.stage_keys = selected;
   };
-  std::string scratch;
+  const MinHashConfig& config = keys_.config();
+  auto shingle = [&](Batch& batch) {
+    if (transform) transform(batch);
+    auto selected = std::static_pointer_cast<BatchOrdinals>(batch.stage_keys);
+    selected->texts.resize(batch.records.size());
+    selected->shingles.resize(batch.records.size());
+    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
+      canonical_key_text(batch.records[idx], options_.key, selected->texts[idx]);
+      shingle_hashes(selected->texts[idx], config.ngram, selected->shingles[idx], config.seed);
+    }
+  };
+  std::vector<uint64_t> partner_shingles;
   auto sink = [&](Batch& batch) -> Status {
     auto selected = std::static_pointer_cast<BatchOrdinals>(batch.stage_keys);
     for (size_t idx = 0; idx < batch.records.size(); ++idx) {
       uint32_t ordinal = selected->ordinals[idx];
-      std::vector<uint64_t> shingles;
-      keys_.shingles(batch.records[idx], shingles, scratch);
+      std::string& text = selected->texts[idx];
+      const std::vector<uint64_t>& shingles = selected->shingles[idx];
       if (auto it = earlier_partners.find(ordinal); it != earlier_partners.end()) {
         for (uint32_t partner : it->second) {
-          index_.add_verified(partner, ordinal, jaccard(held[partner], shingles));
+          shingle_hashes(held[partner], config.ngram, partner_shingles, config.seed);
+          index_.add_verified(partner, ordinal, jaccard(partner_shingles, shingles));
           ++verified_pairs_;
           if (--pending[partner] == 0) held.erase(partner);
         }
       }
-      if (pending[ordinal] > 0) held[ordinal] = std::move(shingles);
+      if (pending[ordinal] > 0) held[ordinal] = std::move(text);
     }
     return Status::ok();
   };
   Counts counts;
-  return run_stream(*reader.value(), pipeline_, transform, sink, counts, select);
+  return run_stream(*reader.value(), pipeline_, shingle, sink, counts, select);
 }
 
 // Sizes the index from the first batch: plain inputs' bytes over its bytes per record, plus

@@ -55,8 +55,6 @@ class KeyMaker {
  public:
   explicit KeyMaker(const DedupOptions& options);
   void make(const Example& example, RecordKeys& keys, std::string& scratch) const;
-  //! Sorted unique shingle hashes of a record's key text (for verification).
-  void shingles(const Example& example, std::vector<uint64_t>& out, std::string& scratch) const;
   const MinHashConfig& config() const { return config_; }
 
  private:
