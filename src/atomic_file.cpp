@@ -8,6 +8,9 @@
 #include <cerrno>
 #include <cstring>
 
+#include <xxhash.h>
+
+#include "dadeum/dedup_engine.hpp"
 #include "dadeum/writer.hpp"
 
 namespace dadeum {
@@ -22,6 +25,22 @@ std::string temp_name_for(const std::string& path) {
 }
 
 }  // namespace
+
+struct AtomicFile::Hasher {
+  XXH3_state_t* state = XXH3_createState();
+  Hasher() { XXH3_128bits_reset(state); }
+  ~Hasher() { XXH3_freeState(state); }
+  Hasher(const Hasher&) = delete;
+  Hasher& operator=(const Hasher&) = delete;
+};
+
+void AtomicFile::hash_contents() { hasher_ = std::make_shared<Hasher>(); }
+
+std::string AtomicFile::content_hash() const {
+  if (!hasher_) return "";
+  XXH128_hash_t digest = XXH3_128bits_digest(hasher_->state);
+  return to_hex(Hash128{digest.low64, digest.high64});
+}
 
 Result<AtomicFile> AtomicFile::create(const std::string& path) {
   AtomicFile file;
@@ -49,6 +68,7 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
     is_stdout_ = other.is_stdout_;
     closed_ = other.closed_;
     bytes_ = other.bytes_;
+    hasher_ = std::move(other.hasher_);
     other.file_ = nullptr;
     other.temp_path_.clear();
   }
@@ -71,6 +91,7 @@ Status AtomicFile::write(std::string_view bytes) {
     return io_error("cannot write " + (is_stdout_ ? std::string("stdout") : path_) + ": " + std::strerror(errno));
   }
   bytes_ += bytes.size();
+  if (hasher_) XXH3_128bits_update(hasher_->state, bytes.data(), bytes.size());
   return Status::ok();
 }
 

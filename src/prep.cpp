@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <optional>
 
+#include <tbb/task_group.h>
+
 #include "dadeum/dedup_run.hpp"
 #include "dadeum/writer.hpp"
 
@@ -58,8 +60,11 @@ Status prepare_out_dir(const PrepOptions& options, bool& created) {
   return Status::ok();
 }
 
+// Size and hex XXH3-128 of each input ("" for stdin or an unreadable file).
+using InputHashes = std::vector<std::pair<uint64_t, std::string>>;
+
 std::string manifest_json(const std::vector<std::string>& inputs, const PrepOptions& options, const PrepReport& report,
-                          const DedupRun& run) {
+                          const DedupRun& run, const InputHashes& input_hashes) {
   std::string out = "{\n  \"tool\": \"dadeum\",\n  \"version\": ";
   append_json_string(out, DADEUM_VERSION);
   out += ",\n  \"command\": ";
@@ -82,11 +87,8 @@ std::string manifest_json(const std::vector<std::string>& inputs, const PrepOpti
     append_json_string(out, run.inputs()[idx].compression);
     out += ", \"schema\": ";
     append_json_string(out, schema_name(run.inputs()[idx].schema));
-    if (inputs[idx] != "-") {
-      auto hashed = hash_file(inputs[idx]);
-      if (hashed.is_ok()) {
-        out += ", \"bytes\": " + std::to_string(hashed.value().first) + ", \"xxh3\": \"" + hashed.value().second + "\"";
-      }
+    if (!input_hashes[idx].second.empty()) {
+      out += ", \"bytes\": " + std::to_string(input_hashes[idx].first) + ", \"xxh3\": \"" + input_hashes[idx].second + "\"";
     }
     out += "}";
   }
@@ -258,6 +260,7 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     auto file = AtomicFile::create((fs::path(options.out_dir) / file_names[idx]).string());
     if (!file.is_ok()) return file.status();
     files[idx].emplace(std::move(file.value()));
+    files[idx]->hash_contents();  // hashed as written, for the manifest
   }
   size_t dropped_file = with_test ? 3 : 2, rejects_file = dropped_file + 1, clusters_file = dropped_file + 2;
   std::vector<uint64_t> lines(file_names.size(), 0);
@@ -301,7 +304,23 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     }
     return Status(StatusCode::kInternal, "record without a split");
   };
-  DADEUM_RETURN_IF_ERROR(run.replay(place));
+  // The replay writes in one thread; the inputs are hashed for the manifest meanwhile.
+  InputHashes input_hashes(inputs.size());
+  Status replayed;
+  {
+    ThreadLimit limit(options.pipeline.threads);
+    tbb::task_group hashing;
+    hashing.run([&] {
+      for (size_t idx = 0; idx < inputs.size(); ++idx) {
+        if (inputs[idx] == "-") continue;
+        auto hashed = hash_file(inputs[idx]);
+        if (hashed.is_ok()) input_hashes[idx] = hashed.value();
+      }
+    });
+    replayed = run.replay(place);
+    hashing.wait();
+  }
+  DADEUM_RETURN_IF_ERROR(replayed);
   for (size_t file = 0; file < pending.size(); ++file) DADEUM_RETURN_IF_ERROR(files[file]->write(pending[file]));
 
   std::string cluster_text;
@@ -316,18 +335,16 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     return Status(StatusCode::kInternal, "record accounting does not balance: read " + std::to_string(report.counts.read) +
                                              " != train + validation + test + dropped + rejected");
   }
-  // Everything is written. Hash the closed temporaries, then give them their names: any old
+  // Everything is written (and was hashed as it was). Give the files their names: any old
   // manifest goes first (it must never describe files of another run), the manifest comes
   // last, and a failed rename takes back the names already given, so a failed run leaves no
   // output under a final name.
   size_t manifest_file = file_names.size() - 1;
   for (size_t idx = 0; idx < manifest_file; ++idx) {
     DADEUM_RETURN_IF_ERROR(files[idx]->close());
-    auto hashed = hash_file(files[idx]->temp_path());
-    if (!hashed.is_ok()) return hashed.status();
-    report.outputs.push_back({file_names[idx], lines[idx], hashed.value().first, hashed.value().second});
+    report.outputs.push_back({file_names[idx], lines[idx], files[idx]->bytes_written(), files[idx]->content_hash()});
   }
-  DADEUM_RETURN_IF_ERROR(files[manifest_file]->write(manifest_json(inputs, options, report, run)));
+  DADEUM_RETURN_IF_ERROR(files[manifest_file]->write(manifest_json(inputs, options, report, run, input_hashes)));
   DADEUM_RETURN_IF_ERROR(files[manifest_file]->close());
   std::error_code ignored;
   fs::remove(fs::path(options.out_dir) / "manifest.json", ignored);

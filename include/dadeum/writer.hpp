@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdio>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,11 @@ class AtomicFile {
   ~AtomicFile();
 
   Status write(std::string_view bytes);
+  //! From now on, write() also hashes the bytes (XXH3-128), so that content_hash() needs no
+  //! second read of the file. Call before the first write().
+  void hash_contents();
+  //! Hex XXH3-128 of everything written (hash_file() of the closed file gives the same).
+  std::string content_hash() const;
   Status commit();  //!< close() then publish()
   //! Flushes and closes the temporary (it stays under its temporary name).
   Status close();
@@ -66,6 +72,8 @@ class AtomicFile {
   bool is_stdout_ = false;
   bool closed_ = false;
   uint64_t bytes_ = 0;
+  struct Hasher;
+  std::shared_ptr<Hasher> hasher_;  // only with hash_contents()
 };
 
 //! An error when `output` names the same file as one of `inputs` (inputs are never written).
