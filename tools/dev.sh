@@ -44,8 +44,9 @@ configure_and_build() {
   setup
   local stamp=$dir/.dadeum-args
   if [[ ! -f $dir/build.ninja || "$(cat "$stamp" 2>/dev/null)" != "$args" ]]; then
-    # A directory made by an older dev.sh has no stamp: cmake reconfigures it in place.
-    [[ -f $stamp ]] && rm -rf "$dir"
+    # Other arguments (or none recorded: a directory made by an older dev.sh) may mean another
+    # compiler, which cmake cannot change in place: start the directory afresh.
+    rm -rf "$dir"
     # shellcheck disable=SC2086
     cmake -S . -B "$dir" -G Ninja $args >/dev/null
     echo "$args" >"$stamp"
