@@ -14,16 +14,12 @@
 #include <xxhash.h>
 
 #include "dadeum/spill.hpp"
+#include "detail/file_window.hpp"
 #include "dadeum/writer.hpp"
 
 
 namespace dadeum {
 namespace {
-
-std::string record_label(const Example& record, const std::string& source) {
-  if (!record.id.empty()) return record.id;
-  return source + ":" + std::to_string(record.where.line);
-}
 
 // Keys computed in the parallel stage, handed to the serial sink with the batch.
 struct BatchKeys {
@@ -77,41 +73,20 @@ class InputWindow {
  public:
   ~InputWindow() { close(); }
 
-  // The `length` bytes at `offset` of `path`, followed by the next byte of the file when
-  // there is one (`bytes` has length + 1 characters then).
   Status fetch(const std::string& path, uint64_t offset, uint64_t length, std::string_view& bytes) {
     if (path != path_) {
       close();
       fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd_ < 0) return io_error("cannot read " + path + " again: " + std::strerror(errno));
       path_ = path;
-      start_ = 0;
-      filled_ = 0;
+      window_.emplace(fd_, path);
     }
-    if (offset < start_) return Status(StatusCode::kInternal, "spilled records out of order in " + path);
-    if (offset + length + 1 > start_ + filled_) {
-      // Keep what is still needed at the front, then read on.
-      size_t keep = offset < start_ + filled_ ? static_cast<size_t>(start_ + filled_ - offset) : 0;
-      std::memmove(buffer_.data(), buffer_.data() + (filled_ - keep), keep);
-      start_ = offset;
-      filled_ = keep;
-      if (buffer_.size() < length + 1) buffer_.resize(std::max<size_t>(length + 1, 2 * buffer_.size()));
-      while (filled_ < buffer_.size()) {
-        ssize_t got = ::pread(fd_, buffer_.data() + filled_, buffer_.size() - filled_, static_cast<off_t>(start_ + filled_));
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) return io_error("cannot read " + path + " again: " + std::strerror(errno));
-        if (got == 0) break;
-        filled_ += static_cast<size_t>(got);
-      }
-    }
-    if (offset + length > start_ + filled_) return io_error(path + " is shorter than when it was first read (changed during the run?)");
-    size_t at = static_cast<size_t>(offset - start_);
-    bytes = std::string_view(buffer_.data() + at, std::min<size_t>(length + 1, filled_ - at));
-    return Status::ok();
+    return window_->fetch(offset, length, bytes);
   }
 
  private:
   void close() {
+    window_.reset();
     if (fd_ >= 0) ::close(fd_);
     fd_ = -1;
     path_.clear();
@@ -119,9 +94,7 @@ class InputWindow {
 
   std::string path_;
   int fd_ = -1;
-  std::vector<char> buffer_ = std::vector<char>(8 << 20);
-  uint64_t start_ = 0;  // file offset of buffer_[0]
-  size_t filled_ = 0;
+  std::optional<detail::FileWindow> window_;
 };
 
 }  // namespace
@@ -157,11 +130,12 @@ Status ReferenceSet::load(const std::vector<std::string>& paths, const ReadOptio
   std::vector<uint64_t> keys;
   MinHasher hasher(config_);
   Counts counts;
+  for (const InputInfo& input : reader.value()->inputs()) displays_.push_back(input.display);
   return run_stream(*reader.value(), pipeline, nullptr, [&](Batch& batch) {
     for (const Example& record : batch.records) {
       if (!record.kept()) continue;
       uint32_t index = static_cast<uint32_t>(names_.size());
-      names_.push_back(record_label(record, reader.value()->inputs()[record.where.source].display));
+      names_.add(record);
       canonical_key_text(record, DedupKey::kFull, text);
       fulls_.insert_or_get(hash128(text, options_.seed), index);
       canonical_key_text(record, DedupKey::kPrompt, text);

@@ -463,12 +463,12 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
     auto stage = [&](Batch& batch) {
       bool squad = is_squad(input);
       auto features = std::make_shared<std::vector<IndexFeatures>>(batch.records.size());
-      std::unique_ptr<MinHasher> hasher = near ? std::make_unique<MinHasher>(maker.config) : nullptr;
+      MinHasher* hasher = near ? &MinHasher::for_this_thread(maker.config) : nullptr;
       Keys keys;
       for (size_t record = 0; record < batch.records.size(); ++record) {
         if (!batch.records[record].kept()) continue;
         IndexFeatures& out = (*features)[record];
-        maker.make(batch.records[record], squad, hasher.get(), keys);
+        maker.make(batch.records[record], squad, hasher, keys);
         out.record = {keys.full, keys.prompt, keys.question, {}};
         if (near) {
           maker.shingles(keys);
@@ -568,13 +568,13 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
       auto stage = [&](Batch& batch) {
         bool squad = is_squad(input);
         auto out = std::make_shared<std::vector<StreamedRecord>>(batch.records.size());
-        std::unique_ptr<MinHasher> hasher = near ? std::make_unique<MinHasher>(maker.config) : nullptr;
+        MinHasher* hasher = near ? &MinHasher::for_this_thread(maker.config) : nullptr;
         CompareScratch scratch;
         scratch.slots_at.resize(targets.size());
         for (size_t record = 0; record < batch.records.size(); ++record) {
           if (!batch.records[record].kept()) continue;
           StreamedRecord& result = (*out)[record];
-          maker.make(batch.records[record], squad, hasher.get(), scratch.keys);
+          maker.make(batch.records[record], squad, hasher, scratch.keys);
           result.full = scratch.keys.full;
           result.context = scratch.keys.context;
           scratch.matched.assign(scratch.keys.windows.size(), 0);

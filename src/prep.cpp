@@ -264,15 +264,9 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
   }
   size_t dropped_file = with_test ? 3 : 2, rejects_file = dropped_file + 1, clusters_file = dropped_file + 2;
   std::vector<uint64_t> lines(file_names.size(), 0);
-  std::vector<std::string> pending(file_names.size());
-  constexpr size_t kFlushBytes = 4 << 20;
-  auto add_line = [&](size_t file, std::string_view line) -> Status {
+  auto add_line = [&](size_t file, std::string_view line) -> Status {  // AtomicFile buffers
     ++lines[file];
-    pending[file].append(line);
-    if (pending[file].size() < kFlushBytes) return Status::ok();
-    Status status = files[file]->write(pending[file]);
-    pending[file].clear();
-    return status;
+    return files[file]->write(line);
   };
   std::string late;
   auto place = [&](uint32_t ordinal, const SpilledRecord& record) -> Status {
@@ -321,7 +315,6 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     hashing.wait();
   }
   DADEUM_RETURN_IF_ERROR(replayed);
-  for (size_t file = 0; file < pending.size(); ++file) DADEUM_RETURN_IF_ERROR(files[file]->write(pending[file]));
 
   std::string cluster_text;
   append_cluster_lines(cluster_text, run);

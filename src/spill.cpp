@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "dadeum/writer.hpp"
+#include "detail/file_window.hpp"
 
 namespace dadeum {
 namespace {
@@ -40,6 +41,17 @@ bool get_u64(std::string_view& in, uint64_t& value) {
 void put_part(std::string& out, std::string_view part) {
   put_u64(out, part.size());
   out.append(part);
+}
+
+// A part written in place: begin_part() leaves room for the length, end_part() fills it in.
+size_t begin_part(std::string& out) {
+  out.append(8, '\0');
+  return out.size();
+}
+
+void end_part(std::string& out, size_t begin) {
+  const uint64_t size = out.size() - begin;
+  for (int k = 0; k < 8; ++k) out[begin - 8 + static_cast<size_t>(k)] = static_cast<char>(size >> (8 * k));
 }
 
 bool get_part(std::string_view& in, std::string_view& part) {
@@ -95,82 +107,61 @@ Status SpillFile::write(std::string_view framed) {
 }
 
 Status SpillFile::read_back(const std::function<Status(std::string_view entry)>& each) const {
-  std::vector<char> buffer(8 << 20);
-  size_t filled = 0;  // bytes in the buffer, from its start
+  detail::FileWindow window(fd_, where_);
   uint64_t offset = 0;
-  while (offset < bytes_ || filled > 0) {
-    // Top up the buffer, then hand out every whole entry in it.
-    size_t want = static_cast<size_t>(std::min<uint64_t>(buffer.size() - filled, bytes_ - offset));
-    while (want > 0) {
-      ssize_t got = ::pread(fd_, buffer.data() + filled, want, static_cast<off_t>(offset));
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) return io_error("cannot read back " + where_ + ": " + (got < 0 ? std::strerror(errno) : "short read"));
-      filled += static_cast<size_t>(got);
-      offset += static_cast<uint64_t>(got);
-      want -= static_cast<size_t>(got);
+  while (offset < bytes_) {
+    std::string_view bytes;
+    uint64_t size = 0;
+    if (!window.fetch(offset, 8, bytes).is_ok() || !get_u64(bytes, size) || offset + 8 + size > bytes_ ||
+        !window.fetch(offset + 8, size, bytes).is_ok()) {
+      return Status(StatusCode::kInternal, "damaged spill file " + where_);
     }
-    std::string_view rest(buffer.data(), filled);
-    while (true) {
-      std::string_view probe = rest;
-      uint64_t size = 0;
-      if (!get_u64(probe, size) || size > probe.size()) break;
-      DADEUM_RETURN_IF_ERROR(each(probe.substr(0, size)));
-      rest = probe.substr(size);
-    }
-    if (rest.size() == filled) {
-      // Not one whole entry fits: grow (one record can be as long as the longest line).
-      std::string_view probe = rest;
-      uint64_t size = 0;
-      if (offset >= bytes_ || !get_u64(probe, size)) return Status(StatusCode::kInternal, "damaged spill file " + where_);
-      buffer.resize(std::max(buffer.size() * 2, static_cast<size_t>(size) + 16));
-      continue;
-    }
-    std::memmove(buffer.data(), rest.data(), rest.size());
-    filled = rest.size();
+    DADEUM_RETURN_IF_ERROR(each(bytes.substr(0, size)));
+    offset += 8 + size;
   }
   return Status::ok();
 }
 
 void append_spilled_record(std::string& out, Example& record, std::string_view source, Schema to, bool raw_in_input) {
-  std::string payload;
+  const size_t entry = begin_part(out);  // the entry is built in place, then framed
   if (record.kept()) {
     std::string line, error;
     // Written from its original bytes (append_example's rule): no need to format it.
     const bool as_read = !record.changed() && (to == Schema::kAuto || to == record.schema);
     if (as_read || append_example(line, record, to, error)) {
-      std::string head;
-      append_dropped_head(head, record, source);
-      if (as_read && raw_in_input) {
-        payload += kKeptInInput;
-        put_part(payload, "");
-        put_part(payload, head);
+      const char kind = !as_read ? static_cast<char>(SpilledRecord::Kind::kKept) : raw_in_input ? kKeptInInput : kKeptAsRead;
+      out += kind;
+      put_part(out, "");
+      const size_t head = begin_part(out);
+      append_dropped_head(out, record, source);
+      end_part(out, head);
+      if (kind == kKeptInInput) {
         for (uint64_t value : {uint64_t{record.where.source}, record.where.byte_offset, uint64_t{record.raw.size()}}) {
-          put_u64(payload, value);
+          put_u64(out, value);
         }
-        SpillFile::frame(out, payload);
-        return;
+      } else if (kind == kKeptAsRead) {
+        put_u64(out, record.raw.size() + 1);
+        out.append(record.raw);
+        out += '\n';
+      } else {
+        put_part(out, record.raw);
+        put_part(out, line);
       }
-      payload += as_read ? kKeptAsRead : static_cast<char>(SpilledRecord::Kind::kKept);
-      put_part(payload, "");
-      put_part(payload, head);
-      if (as_read) line.assign(record.raw).push_back('\n');
-      put_part(payload, as_read ? std::string_view(line) : record.raw);
-      if (!as_read) put_part(payload, line);
-      SpillFile::frame(out, payload);
+      end_part(out, entry);
       return;
     }
     record.reject("convert", "conversion_lossy", error);
   }
-  std::string line;
-  bool dropped = record.outcome.verdict == Verdict::kDrop;
-  if (dropped) append_dropped_line(line, record, source);
-  else append_reject_line(line, record, source);
-  payload += static_cast<char>(dropped ? SpilledRecord::Kind::kDropped : SpilledRecord::Kind::kRejected);
-  put_part(payload, record.outcome.code);
-  put_part(payload, "");
-  put_part(payload, "");
-  put_part(payload, line);
-  SpillFile::frame(out, payload);
+  const bool dropped = record.outcome.verdict == Verdict::kDrop;
+  out += static_cast<char>(dropped ? SpilledRecord::Kind::kDropped : SpilledRecord::Kind::kRejected);
+  put_part(out, record.outcome.code);
+  put_part(out, "");
+  put_part(out, "");
+  const size_t line = begin_part(out);
+  if (dropped) append_dropped_line(out, record, source);
+  else append_reject_line(out, record, source);
+  end_part(out, line);
+  end_part(out, entry);
 }
 
 bool read_spilled_record(std::string_view entry, SpilledRecord& record) {

@@ -474,8 +474,7 @@ void StatsCollector::Impl::measure(Example& record, BatchStats& batch, MinHasher
 void StatsCollector::accumulate(Batch& batch) const {
   auto partial = std::make_shared<BatchStats>();
   Scratch scratch;
-  std::optional<MinHasher> hasher;  // not thread-safe: one per batch (it is cheap)
-  if (impl_->near) hasher.emplace(*impl_->near);
+  MinHasher* hasher = impl_->near ? &MinHasher::for_this_thread(*impl_->near) : nullptr;
   for (Example& record : batch.records) {
     if (record.outcome.verdict == Verdict::kReject) {
       ++partial->stats.rejected;
@@ -486,7 +485,7 @@ void StatsCollector::accumulate(Batch& batch) const {
     if (!record.kept()) continue;
     ++partial->stats.valid;
     partial->stats.turns += record.turns.size();
-    impl_->measure(record, *partial, hasher ? &*hasher : nullptr, scratch);
+    impl_->measure(record, *partial, hasher, scratch);
   }
   batch.stage_counts = partial;
 }

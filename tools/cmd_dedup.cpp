@@ -78,20 +78,8 @@ int run_dedup(const DedupCommandOptions& options) {
     file->emplace(std::move(created.value()));
   }
   std::map<std::string, uint64_t> removed_by_reason;
-  std::string kept_lines, dropped_lines, rejects_lines, late;
+  std::string rejects_lines, late;  // the output files buffer their writes themselves
   Counts counts;
-  constexpr size_t kFlushBytes = 4 << 20;
-  auto flush = [&](bool all) -> Status {
-    if (kept_lines.size() >= kFlushBytes || all) {
-      DADEUM_RETURN_IF_ERROR(output.value().write(kept_lines));
-      kept_lines.clear();
-    }
-    if (dropped && (dropped_lines.size() >= kFlushBytes || all)) {
-      DADEUM_RETURN_IF_ERROR(dropped->write(dropped_lines));
-      dropped_lines.clear();
-    }
-    return Status::ok();
-  };
   auto place = [&](uint32_t ordinal, const SpilledRecord& record) -> Status {
     ++counts.read;
     if (record.kind == SpilledRecord::Kind::kRejected) {
@@ -102,19 +90,20 @@ int run_dedup(const DedupCommandOptions& options) {
     if (record.kind == SpilledRecord::Kind::kDropped) {
       ++counts.dropped;
       ++removed_by_reason[std::string(record.code)];
-      if (dropped) dropped_lines.append(record.line);
-    } else if (std::optional<Outcome> removal = run.removal(ordinal)) {
+      return dropped ? dropped->write(record.line) : Status::ok();
+    }
+    if (std::optional<Outcome> removal = run.removal(ordinal)) {
       ++counts.dropped;
       ++removed_by_reason[removal->code];
-      if (dropped) append_late_dropped_line(dropped_lines, record, *removal);
-    } else {
-      ++counts.kept;
-      kept_lines.append(record.line);
+      if (!dropped) return Status::ok();
+      late.clear();
+      append_late_dropped_line(late, record, *removal);
+      return dropped->write(late);
     }
-    return flush(false);
+    ++counts.kept;
+    return output.value().write(record.line);
   };
   status = run.replay(place);
-  if (status.is_ok()) status = flush(true);
   if (status.is_ok()) status = output.value().commit();
   if (status.is_ok() && dropped) status = dropped->commit();
   if (status.is_ok() && clusters) status = [&] {

@@ -18,34 +18,6 @@
 
 namespace dadeum {
 
-//! Reference records (--against): exact prompt/full hashes and prompt shingles, indexed by
-//! LSH bands. Matching is read-only and thread-safe.
-class ReferenceSet {
- public:
-  explicit ReferenceSet(const DedupOptions& options);
-  //! Reads every record of `paths` (any supported format).
-  Status load(const std::vector<std::string>& paths, const ReadOptions& read, const PipelineOptions& pipeline);
-
-  struct Match {
-    bool found = false;
-    bool exact = false;
-    size_t reference = 0;    //!< index into names()
-    double similarity = 0;   //!< verified Jaccard of the prompts (1 for exact)
-  };
-  //! The best reference match of a kept record's prompt or full text, if any.
-  Match match(const Example& example) const;
-  const std::string& name(size_t reference) const { return names_[reference]; }  //!< "file:line" or id
-  size_t size() const { return names_.size(); }
-
- private:
-  DedupOptions options_;
-  MinHashConfig config_;
-  std::vector<std::string> names_;
-  std::vector<std::vector<uint64_t>> shingles_;
-  ExactIndex prompts_, fulls_;
-  std::unordered_multimap<uint64_t, uint32_t> bands_;
-};
-
 //! The name of every record of a run ("id", or "file:line" when it has none), packed in one
 //! buffer: about the length of the id per record instead of a std::string each.
 class RecordNames {
@@ -63,6 +35,35 @@ class RecordNames {
   static constexpr uint64_t kPlace = uint64_t{1} << 63;  // entry is "source:line", not an id
   std::string bytes_;
   std::vector<uint64_t> ends_;  // end of each entry in bytes_, kPlace set for "source:line"
+};
+
+//! Reference records (--against): exact prompt/full hashes and prompt shingles, indexed by
+//! LSH bands. Matching is read-only and thread-safe.
+class ReferenceSet {
+ public:
+  explicit ReferenceSet(const DedupOptions& options);
+  //! Reads every record of `paths` (any supported format).
+  Status load(const std::vector<std::string>& paths, const ReadOptions& read, const PipelineOptions& pipeline);
+
+  struct Match {
+    bool found = false;
+    bool exact = false;
+    size_t reference = 0;    //!< index into names()
+    double similarity = 0;   //!< verified Jaccard of the prompts (1 for exact)
+  };
+  //! The best reference match of a kept record's prompt or full text, if any.
+  Match match(const Example& example) const;
+  std::string name(size_t reference) const { return names_.get(static_cast<uint32_t>(reference), displays_); }  //!< "file:line" or id
+  size_t size() const { return names_.size(); }
+
+ private:
+  DedupOptions options_;
+  MinHashConfig config_;
+  RecordNames names_;
+  std::vector<std::string> displays_;  // the reference files' names, for records without an id
+  std::vector<std::vector<uint64_t>> shingles_;
+  ExactIndex prompts_, fulls_;
+  std::unordered_multimap<uint64_t, uint32_t> bands_;
 };
 
 //! One line per cluster of `run` (duplicates.jsonl): kind, kept, removed (or kept_together
