@@ -54,24 +54,28 @@ void canonical_key_text(const Example& example, DedupKey key, std::string& out) 
   }
 }
 
+void canonical_key_texts(const Example& example, std::string& full, std::string& prompt, std::string& scratch) {
+  full.clear();
+  prompt.clear();
+  for (const Turn& turn : example.turns) {
+    canonical_form_into(turn.text, scratch, turn.settled);
+    if (scratch.empty()) continue;  // an empty input is no text at all
+    if (!full.empty()) full += '\n';
+    full += scratch;
+    if (!in_prompt(turn)) continue;
+    if (!prompt.empty()) prompt += '\n';
+    prompt += scratch;
+  }
+}
+
 KeyMaker::KeyMaker(const DedupOptions& options)
     : options_(options), config_(make_minhash_config(options.threshold, options.permutations, options.ngram)) {}
 
 void KeyMaker::make(const Example& example, RecordKeys& keys, std::string& scratch) const {
-  // Each turn is canonicalized once; the prompt text is the full text without the answers.
   std::string prompt_text, canonical;
-  scratch.clear();
+  canonical_key_texts(example, scratch, prompt_text, canonical);
   keys.length = 0;
-  for (const Turn& turn : example.turns) {
-    keys.length += static_cast<uint32_t>(turn.text.size());
-    canonical_form_into(turn.text, canonical, turn.settled);
-    if (canonical.empty()) continue;
-    if (!scratch.empty()) scratch += '\n';
-    scratch += canonical;
-    if (!in_prompt(turn)) continue;
-    if (!prompt_text.empty()) prompt_text += '\n';
-    prompt_text += canonical;
-  }
+  for (const Turn& turn : example.turns) keys.length += static_cast<uint32_t>(turn.text.size());
   keys.prompt = hash128(prompt_text, options_.seed);
   keys.full = hash128(scratch, options_.seed);
   keys.key = options_.key == DedupKey::kPrompt ? keys.prompt : keys.full;

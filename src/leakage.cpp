@@ -129,18 +129,15 @@ struct LeakKeyMaker {
   MinHashConfig config;
 
   void make(const Example& record, bool squad, MinHasher* hasher, Keys& out) const {
-    out.full_text.clear();
-    out.prompt_text.clear();
+    canonical_key_texts(record, out.full_text, out.prompt_text, out.scratch);
     out.question_text.clear();
     out.context_text.clear();
     out.shingles.clear();
-    for (const Turn& turn : record.turns) {
-      canonical_form_into(turn.text, out.scratch);
-      if (out.scratch.empty()) continue;  // an empty input is no text at all
-      append(out.full_text, out.scratch);
-      if (turn.role != Role::kAssistant) append(out.prompt_text, out.scratch);
-      if (squad && turn.slot == Slot::kInstruction) out.question_text = out.scratch;
-      if (squad && turn.slot == Slot::kInput) out.context_text = out.scratch;
+    if (squad) {  // the question and the passage on their own, besides the key texts
+      for (const Turn& turn : record.turns) {
+        if (turn.slot == Slot::kInstruction) canonical_form_into(turn.text, out.question_text);
+        if (turn.slot == Slot::kInput) canonical_form_into(turn.text, out.context_text);
+      }
     }
     out.full = hash128(out.full_text, options.seed);
     out.prompt = hash128(out.prompt_text, options.seed);
@@ -157,11 +154,6 @@ struct LeakKeyMaker {
 
   void shingles(Keys& keys) const {
     if (keys.shingles.empty()) shingle_hashes(keys.full_text, config.ngram, keys.shingles, config.seed);
-  }
-
-  static void append(std::string& text, const std::string& canonical) {
-    if (!text.empty()) text += '\n';
-    text += canonical;
   }
 
   // Units (어절: runs between spaces and newlines, or characters) and the hash of every run
