@@ -248,7 +248,7 @@ Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, Sc
     batch.stage_keys = keys;
   };
   auto sink = [&](Batch& batch) -> Status {
-    if (batch.sequence == 0) reserve_for(batch, inputs);
+    if (batch.sequence == 0) reserve_for(batch);
     if (batch_first_.size() <= batch.sequence) batch_first_.resize(batch.sequence + 1);
     batch_first_[batch.sequence] = index_.size();
     auto keys = std::static_pointer_cast<BatchKeys>(batch.stage_keys);
@@ -330,14 +330,16 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
   return run_stream(*reader.value(), pipeline_, shingle, sink, counts, select);
 }
 
-// Sizes the index from the first batch: plain inputs' bytes over its bytes per record, plus
-// a margin. Compressed inputs give no estimate, and the arrays grow as they come.
-void DedupRun::reserve_for(const Batch& first, const std::vector<InputInfo>& inputs) {
+// Sizes the index from the first batch: the inputs' bytes over its bytes per record, plus a
+// margin. A compressed input makes that an underestimate, and the arrays grow as they come.
+// (Only file sizes: the reader may be opening a later input on another thread right now, so
+// its InputInfo must not be read here.)
+void DedupRun::reserve_for(const Batch& first) {
   if (first.records.empty()) return;
   uint64_t bytes = 0;
-  for (size_t source = 0; source < inputs.size(); ++source) {
+  for (const std::string& path : paths_) {
     struct stat info {};
-    if (inputs[source].compression != "none" || ::stat(paths_[source].c_str(), &info) != 0) return;
+    if (::stat(path.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return;
     bytes += static_cast<uint64_t>(info.st_size);
   }
   uint64_t record_bytes = 0, name_bytes = 0;

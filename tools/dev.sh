@@ -5,12 +5,12 @@
 #     1. the whole suite, Release, g++                                   (build/)
 #     2. the whole suite under ASan + UBSan, clang; the same build holds (build-asan/)
 #        the libFuzzer targets
-#     3. each fuzz target for DADEUM_FUZZ_SECONDS (default 30, 0 skips), two at a time
+#     3. the threaded tests under ThreadSanitizer, clang, linked with a  (build-tsan/)
+#        oneTBB built with TSan from Debian's source package          (build-onetbb-tsan/)
+#     4. each fuzz target for DADEUM_FUZZ_SECONDS (default 30, 0 skips), two at a time
 #   tools/dev.sh test --quick      only step 1 (the fast suite, for everyday work)
-#   tools/dev.sh test --sanitize   only step 2      tools/dev.sh test --fuzz   only step 3
-#   tools/dev.sh test --tsan       the threaded tests under ThreadSanitizer, clang (build-tsan/).
-#     Not part of `test` yet: Debian's libtbb.so is not instrumented, and TSan reports oneTBB's
-#     hand-offs (pipeline end, serial-stage order) as races in dadeum (docs/limits.md, "CI").
+#   tools/dev.sh test --sanitize   only step 2      tools/dev.sh test --tsan   only step 3
+#   tools/dev.sh test --fuzz       only step 4
 #   tools/dev.sh build [--sanitize|--tsan] [TARGET...]   install what is missing and build
 # Each build directory is reused when it exists (CI starts from a clean clone, so nothing is
 # cached between runs). DADEUM_JOBS sets the build and ctest parallelism (default nproc).
@@ -66,7 +66,13 @@ tsan_args="$clang_args -DDADEUM_TSAN=ON"
 
 build_release() { configure_and_build build "$release_args" "$@"; }
 build_asan() { configure_and_build build-asan "$asan_args" "$@"; }
-build_tsan() { configure_and_build build-tsan "$tsan_args" "$@"; }
+build_tsan() {
+  setup
+  ./tools/setup.sh --tsan
+  local tbb_dir
+  tbb_dir=$(./tools/onetbb_tsan.sh build-onetbb-tsan)
+  configure_and_build build-tsan "$tsan_args -DTBB_DIR=$tbb_dir" "$@"
+}
 
 run_ctest() {
   ctest --test-dir "$1" --output-on-failure --parallel "$jobs" --timeout 900 "${@:2}"
@@ -109,9 +115,8 @@ test_asan() {
 }
 test_tsan() {
   build_tsan
-  # The tests load tests/tsan/itt_to_tsan.cpp (ctest sets INTEL_LIBITTNOTIFY64): it turns the
-  # synchronization notices of the uninstrumented libtbb.so into TSan edges. tools/tsan.supp may
-  # hold only reports from oneTBB's own internals, each explained; it holds none today.
+  # halt_on_error: the first race fails its test. tools/tsan.supp may hold only reports from
+  # oneTBB's own internals, each explained; it holds none today.
   TSAN_OPTIONS="${TSAN_OPTIONS:-halt_on_error=1 second_deadlock_stack=1} suppressions=$PWD/tools/tsan.supp" \
     run_ctest build-tsan
 }
@@ -148,6 +153,7 @@ case "$command" in
       all)
         step "suite (Release, build/)" test_release
         step "suite under ASan+UBSan (build-asan/)" test_asan
+        step "threaded tests under TSan (build-tsan/)" test_tsan
         step "fuzz targets, ${DADEUM_FUZZ_SECONDS:-30} s each" test_fuzz
         ;;
     esac

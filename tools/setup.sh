@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages dadeum needs, only those that are missing.
 # Idempotent and quiet when everything is already there.
+#   tools/setup.sh          the packages below
+#   tools/setup.sh --tsan   also Debian's source lines (deb-src), for `apt-get source onetbb`
+#                           (tools/onetbb_tsan.sh builds oneTBB with ThreadSanitizer from it)
 set -euo pipefail
 
 packages=(
@@ -26,4 +29,25 @@ if (( ${#missing[@]} )); then
   export DEBIAN_FRONTEND=noninteractive
   "${sudo_cmd[@]}" apt-get update -qq >/dev/null
   "${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [[ ${1:-} == --tsan ]] && [[ -z $(apt-cache showsrc onetbb 2>/dev/null) ]]; then
+  echo "dadeum setup: adding Debian's deb-src lines (/etc/apt/sources.list.d/dadeum-deb-src.sources)" >&2
+  sudo_cmd=()
+  (( EUID == 0 )) || sudo_cmd=(sudo)
+  "${sudo_cmd[@]}" tee /etc/apt/sources.list.d/dadeum-deb-src.sources >/dev/null <<'SOURCES'
+# Added by dadeum's tools/setup.sh --tsan: source packages, for building oneTBB with TSan.
+Types: deb-src
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb-src
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SOURCES
+  "${sudo_cmd[@]}" apt-get update -qq >/dev/null
 fi

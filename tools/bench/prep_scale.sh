@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # How `dadeum prep` scales with the record count: a benchmark, not a test (issue 9).
 #   tools/bench/prep_scale.sh [RECORDS]     RECORDS defaults to 10000000 (10^7: ~19 GB of input)
-# 1. generates RECORDS records with ../shared/bench/gen_corpus.py (default seed), unless the
+# 1. generates RECORDS records with ../shared/bench/gen_corpus.py, in shards of 10^6 records with
+#    seeds 20261122, 20261123, ... (one process holds its shard's originals in memory), unless the
 #    corpus is already there (its .meta.json must say RECORDS records);
 # 2. runs `dadeum prep -q --threads 2` on it with near-duplicate detection (the default) and with
 #    --no-near, under /usr/bin/time -f "%e %M", and the same on its first 1,000 records (the
@@ -15,7 +16,8 @@
 #   DADEUM_BIN           the dadeum binary (default build/tools/dadeum; built with tools/dev.sh
 #                        build when missing)
 #   DADEUM_BENCH_KEEP=1  keep the prep outputs (default: removed after each run; the corpus is kept)
-# Generation runs at about 4-8 MB/s: ~5 min for 10^6 records, ~45-75 min for 10^7.
+#   DADEUM_BENCH_GEN_JOBS shards generated at a time (default 1; each needs about 3 GB)
+# Generation runs at about 4-8 MB/s per job: ~5 min for 10^6 records, ~45-75 min for 10^7.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -54,12 +56,41 @@ if [[ ! -f $corpus || "$(corpus_records "$corpus")" != "$records" ]]; then
     echo "prep_scale: $dir has $(( $(free_bytes) >> 30 )) GiB free, about $(( need >> 30 )) GiB needed (corpus + one prep output); set DADEUM_BENCH_DIR" >&2
     exit 2
   fi
-  echo "prep_scale: generating $records records into $corpus ..." >&2
+  # gen_corpus.py keeps every original record in memory (about 3 KB each in Python), so 10^7
+  # records in one process would not fit in 24 GiB: the corpus is made of shards of at most
+  # 10^6 records, shard i generated with seed 20261122 + i (distinct ids, distinct records),
+  # DADEUM_BENCH_GEN_JOBS (default 1) shards at a time, then concatenated.
+  shard_records=1000000
+  shards=$(( (records + shard_records - 1) / shard_records ))
+  jobs=${DADEUM_BENCH_GEN_JOBS:-1}
+  echo "prep_scale: generating $records records into $corpus ($shards shards, $jobs at a time) ..." >&2
   start=$SECONDS
-  nice "$python" "$gen" --records "$records" --out "$corpus.part" >/dev/null
+  for (( i = 0; i < shards; i++ )); do
+    n=$(( records - i * shard_records ))
+    (( n > shard_records )) && n=$shard_records
+    while (( $(jobs -rp | wc -l) >= jobs )); do wait -n; done
+    nice "$python" "$gen" --records "$n" --seed $(( 20261122 + i )) --out "$corpus.part-$i" >/dev/null &
+  done
+  wait
+  for (( i = 0; i < shards; i++ )); do
+    [[ -f $corpus.part-$i.meta.json ]] || { echo "prep_scale: shard $i was not generated" >&2; exit 1; }
+  done
+  for (( i = 0; i < shards; i++ )); do cat "$corpus.part-$i"; done >"$corpus.part"
+  for (( i = 0; i < shards; i++ )); do rm -f "$corpus.part-$i" "$corpus.part-$i.truth.tsv"; done
+  {
+    echo '{'
+    echo "  \"records\": $records,"
+    echo "  \"shards\": ["
+    for (( i = 0; i < shards; i++ )); do
+      sep=,; (( i == shards - 1 )) && sep=
+      echo "    $(tr -d '\n' <"$corpus.part-$i.meta.json")$sep"
+    done
+    echo '  ]'
+    echo '}'
+  } >"$corpus.part.meta.json"
+  for (( i = 0; i < shards; i++ )); do rm -f "$corpus.part-$i.meta.json"; done
   mv "$corpus.part" "$corpus"
   mv "$corpus.part.meta.json" "$corpus.meta.json"
-  mv "$corpus.part.truth.tsv" "$corpus.truth.tsv"
   echo "prep_scale: generated in $((SECONDS - start)) s" >&2
 else
   echo "prep_scale: reusing $corpus" >&2
