@@ -1,7 +1,7 @@
 // JSON Lines: one record per line. Reads big chunks straight into the batch buffer and
 // carries the partial last line over to the next batch, so no line is copied twice.
 #include <algorithm>
-#include <cstring>
+#include <cstring>  // memrchr (a GNU extension, declared under _GNU_SOURCE)
 
 #include "detail/splitter.hpp"
 
@@ -37,9 +37,10 @@ class JsonlSplitter final : public RecordSplitter {
     size_t end = std::string::npos;  // records end here; the rest is carried over
     while (true) {
       while (!eof_ && buffer.size() < target) DADEUM_RETURN_IF_ERROR(read_more(buffer, target));
-      size_t newline = buffer.rfind('\n');
-      if (newline != std::string::npos && newline >= searched) {
-        end = newline + 1;
+      // Only the bytes read since the last look: a line many batches long is searched once.
+      const void* newline = ::memrchr(buffer.data() + searched, '\n', buffer.size() - searched);
+      if (newline != nullptr) {
+        end = static_cast<size_t>(static_cast<const char*>(newline) - buffer.data()) + 1;
         break;
       }
       if (eof_) {
