@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
+#include <tbb/task_group.h>
 #include <xxhash.h>
 
 #include "dadeum/dedup_engine.hpp"
@@ -26,34 +27,63 @@ std::string temp_name_for(const std::string& path) {
 
 }  // namespace
 
-struct AtomicFile::Hasher {
-  XXH3_state_t* state = XXH3_createState();
-  Hasher() { XXH3_128bits_reset(state); }
-  ~Hasher() { XXH3_freeState(state); }
-  Hasher(const Hasher&) = delete;
-  Hasher& operator=(const Hasher&) = delete;
+// The buffer being filled, the one being written, and the task writing it: at most one write
+// is in flight, so the bytes reach the file in order and the hash sees them in order.
+struct AtomicFile::Writer {
+  static constexpr size_t kChunk = 1 << 20;
+  int fd = -1;               // -1: stdout, written at once through stdio
+  std::string name;          // for messages
+  std::string buffer;        // filled by write()
+  std::string in_flight;     // owned by the task until task.wait() returns
+  tbb::task_group task;
+  Status failed;             // the task's result; read only after task.wait()
+  XXH3_state_t* hash = nullptr;
+
+  ~Writer() {
+    task.wait();
+    if (hash != nullptr) XXH3_freeState(hash);
+  }
+  // Writes all of `bytes` to fd, then hashes them.
+  Status write_out(std::string_view bytes) {
+    const char* data = bytes.data();
+    size_t left = bytes.size();
+    while (left > 0) {
+      ssize_t done = ::write(fd, data, left);
+      if (done < 0 && errno == EINTR) continue;
+      if (done <= 0) return io_error("cannot write " + name + ": " + std::strerror(done < 0 ? errno : ENOSPC));
+      data += done;
+      left -= static_cast<size_t>(done);
+    }
+    if (hash != nullptr) XXH3_128bits_update(hash, bytes.data(), bytes.size());
+    return Status::ok();
+  }
 };
 
-void AtomicFile::hash_contents() { hasher_ = std::make_shared<Hasher>(); }
-
-std::string AtomicFile::content_hash() const {
-  if (!hasher_) return "";
-  XXH128_hash_t digest = XXH3_128bits_digest(hasher_->state);
-  return to_hex(Hash128{digest.low64, digest.high64});
+void AtomicFile::hash_contents() {
+  if (writer_ == nullptr || writer_->hash != nullptr) return;
+  writer_->hash = XXH3_createState();
+  XXH3_128bits_reset(writer_->hash);
 }
+
+std::string AtomicFile::content_hash() const { return content_hash_; }
 
 Result<AtomicFile> AtomicFile::create(const std::string& path) {
   AtomicFile file;
   file.path_ = path;
+  file.writer_ = std::make_unique<Writer>();
   if (path == "-" || path.empty()) {
     file.is_stdout_ = true;
-    file.file_ = stdout;
+    file.writer_->name = "stdout";
     return file;
   }
   file.temp_path_ = temp_name_for(path);
-  file.file_ = std::fopen(file.temp_path_.c_str(), "wbx");
-  if (file.file_ == nullptr) return io_error("cannot write " + path + ": " + std::strerror(errno));
-  std::setvbuf(file.file_, nullptr, _IOFBF, 1 << 20);
+  file.writer_->name = path;
+  file.writer_->fd = ::open(file.temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+  if (file.writer_->fd < 0) {
+    file.temp_path_.clear();
+    return io_error("cannot write " + path + ": " + std::strerror(errno));
+  }
+  file.writer_->buffer.reserve(Writer::kChunk);
   return file;
 }
 
@@ -64,12 +94,11 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
     discard();
     path_ = std::move(other.path_);
     temp_path_ = std::move(other.temp_path_);
-    file_ = other.file_;
     is_stdout_ = other.is_stdout_;
     closed_ = other.closed_;
     bytes_ = other.bytes_;
-    hasher_ = std::move(other.hasher_);
-    other.file_ = nullptr;
+    content_hash_ = std::move(other.content_hash_);
+    writer_ = std::move(other.writer_);
     other.temp_path_.clear();
   }
   return *this;
@@ -78,21 +107,38 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
 AtomicFile::~AtomicFile() { discard(); }
 
 void AtomicFile::discard() {
-  if (file_ != nullptr && !is_stdout_) std::fclose(file_);
+  if (writer_ != nullptr) {
+    writer_->task.wait();
+    if (writer_->fd >= 0) ::close(writer_->fd);
+    writer_.reset();
+  }
   if (!temp_path_.empty()) ::unlink(temp_path_.c_str());
-  file_ = nullptr;
   temp_path_.clear();
 }
 
-Status AtomicFile::write(std::string_view bytes) {
-  if (file_ == nullptr) return io_error("write to a closed output " + path_);
-  if (bytes.empty()) return Status::ok();
-  if (std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size()) {
-    return io_error("cannot write " + (is_stdout_ ? std::string("stdout") : path_) + ": " + std::strerror(errno));
-  }
-  bytes_ += bytes.size();
-  if (hasher_) XXH3_128bits_update(hasher_->state, bytes.data(), bytes.size());
+Status AtomicFile::hand_over() {
+  Writer& writer = *writer_;
+  writer.task.wait();
+  DADEUM_RETURN_IF_ERROR(writer.failed);
+  writer.in_flight.swap(writer.buffer);
+  writer.buffer.clear();
+  writer.task.run([&writer] { writer.failed = writer.write_out(writer.in_flight); });
   return Status::ok();
+}
+
+Status AtomicFile::write(std::string_view bytes) {
+  if (writer_ == nullptr) return io_error("write to a closed output " + path_);
+  if (bytes.empty()) return Status::ok();
+  bytes_ += bytes.size();
+  if (is_stdout_) {
+    if (std::fwrite(bytes.data(), 1, bytes.size(), stdout) != bytes.size()) {
+      return io_error(std::string("cannot write stdout: ") + std::strerror(errno));
+    }
+    if (writer_->hash != nullptr) XXH3_128bits_update(writer_->hash, bytes.data(), bytes.size());
+    return Status::ok();
+  }
+  writer_->buffer.append(bytes);
+  return writer_->buffer.size() >= Writer::kChunk ? hand_over() : Status::ok();
 }
 
 Status AtomicFile::commit() {
@@ -101,24 +147,28 @@ Status AtomicFile::commit() {
 }
 
 Status AtomicFile::close() {
-  if (file_ == nullptr) return is_stdout_ || closed_ ? Status::ok() : io_error("output " + path_ + " was already closed");
+  if (writer_ == nullptr) return is_stdout_ || closed_ ? Status::ok() : io_error("output " + path_ + " was already closed");
+  Status status;
   if (is_stdout_) {
-    file_ = nullptr;
-    if (std::fflush(stdout) != 0) return io_error(std::string("cannot write stdout: ") + std::strerror(errno));
-    return Status::ok();
+    if (std::fflush(stdout) != 0) status = io_error(std::string("cannot write stdout: ") + std::strerror(errno));
+  } else {
+    if (!writer_->buffer.empty()) status = hand_over();
+    writer_->task.wait();
+    if (status.is_ok()) status = writer_->failed;
+    // No fsync: the rename guarantees that no partial file ever has the final name; syncing
+    // gigabytes to disk would only guard against power loss, at a large cost.
+    const int fd = writer_->fd;
+    writer_->fd = -1;
+    if (::close(fd) != 0 && status.is_ok()) status = io_error("cannot write " + path_ + ": " + std::strerror(errno));
   }
-  // No fsync: the rename guarantees that no partial file ever has the final name; syncing
-  // gigabytes to disk would only guard against power loss, at a large cost.
-  bool failed = std::fflush(file_) != 0 || std::ferror(file_) != 0;
-  int saved = errno;
-  failed = (std::fclose(file_) != 0) || failed;
-  file_ = nullptr;
+  if (writer_->hash != nullptr) {
+    XXH128_hash_t digest = XXH3_128bits_digest(writer_->hash);
+    content_hash_ = to_hex(Hash128{digest.low64, digest.high64});
+  }
+  writer_.reset();
   closed_ = true;
-  if (failed) {
-    discard();
-    return io_error("cannot write " + path_ + ": " + std::strerror(saved ? saved : errno));
-  }
-  return Status::ok();
+  if (!status.is_ok()) discard();
+  return status;
 }
 
 Status AtomicFile::publish() {

@@ -298,7 +298,8 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     }
     return Status(StatusCode::kInternal, "record without a split");
   };
-  // The replay writes in one thread; the inputs are hashed for the manifest meanwhile.
+  // The replay fills the outputs' buffers in one thread while AtomicFile's tasks write and hash
+  // the full ones; the inputs are hashed for the manifest meanwhile.
   InputHashes input_hashes(inputs.size());
   Status replayed;
   {

@@ -40,6 +40,9 @@ std::string describe_problem(const Example& example, std::string_view source);
 
 //! A file written under a temporary name and renamed over `path` by commit(); destroyed
 //! uncommitted, the temporary is removed. Path "-" writes to stdout directly.
+//! Writes are buffered, and each full buffer (1 MiB) is written (and hashed) by a oneTBB task
+//! while the caller fills the next one: the system call's copy overlaps the caller's work when
+//! a second thread is free. Bytes reach the file in the order written.
 class AtomicFile {
  public:
   static Result<AtomicFile> create(const std::string& path);
@@ -47,11 +50,12 @@ class AtomicFile {
   AtomicFile& operator=(AtomicFile&& other) noexcept;
   ~AtomicFile();
 
+  //! A failed write may be reported by a later write() or by close().
   Status write(std::string_view bytes);
   //! From now on, write() also hashes the bytes (XXH3-128), so that content_hash() needs no
   //! second read of the file. Call before the first write().
   void hash_contents();
-  //! Hex XXH3-128 of everything written (hash_file() of the closed file gives the same).
+  //! Hex XXH3-128 of everything written, after close() (hash_file() of the file gives the same).
   std::string content_hash() const;
   Status commit();  //!< close() then publish()
   //! Flushes and closes the temporary (it stays under its temporary name).
@@ -65,15 +69,16 @@ class AtomicFile {
  private:
   AtomicFile() = default;
   void discard();
+  Status hand_over();  // the full buffer to the writing task
 
   std::string path_;
   std::string temp_path_;
-  std::FILE* file_ = nullptr;
   bool is_stdout_ = false;
   bool closed_ = false;
   uint64_t bytes_ = 0;
-  struct Hasher;
-  std::shared_ptr<Hasher> hasher_;  // only with hash_contents()
+  std::string content_hash_;  // set by close() when hashing
+  struct Writer;
+  std::unique_ptr<Writer> writer_;  // null once closed or discarded
 };
 
 //! An error when `output` names the same file as one of `inputs` (inputs are never written).

@@ -1,6 +1,8 @@
 // Writing: exact escaping, untouched records byte-identical, patched texts, conversions.
 #include <gtest/gtest.h>
 
+#include "dadeum/dedup_run.hpp"
+#include "dadeum/pipeline.hpp"
 #include "dadeum/writer.hpp"
 #include "json_equal.hpp"
 #include "test_util.hpp"
@@ -107,6 +109,47 @@ TEST(AtomicFile, AppearsOnlyOnCommit) {
   ASSERT_TRUE(file.value().write("abc\n").is_ok());
   ASSERT_TRUE(file.value().commit().is_ok());
   EXPECT_EQ(testing::read_file(path), "abc\n");
+}
+
+// Full buffers are written by a task while the next one fills: the file must still hold the
+// bytes in the order written, and the hash taken on the way must be the file's.
+TEST(AtomicFile, WritesBehindInOrderAndHashesWhatItWrote) {
+  testing::TempDir dir;
+  std::string expected;
+  for (int k = 0; k < 60000; ++k) expected += "{\"line\":" + std::to_string(k) + ",\"text\":\"가나다라\"}\n";
+  const std::string big(3 << 20, 'y');  // then one write larger than the buffer
+  for (size_t threads : {1, 2}) {
+    ThreadLimit limit(threads);
+    const std::string path = dir.file("out-" + std::to_string(threads) + ".jsonl");
+    auto file = AtomicFile::create(path);
+    ASSERT_TRUE(file.is_ok());
+    file.value().hash_contents();
+    std::string_view rest = expected;
+    for (size_t size = 1; !rest.empty(); size = size * 7 % 40009 + 1) {  // uneven pieces
+      const size_t piece = std::min(size, rest.size());
+      ASSERT_TRUE(file.value().write(rest.substr(0, piece)).is_ok());
+      rest.remove_prefix(piece);
+    }
+    ASSERT_TRUE(file.value().write(big).is_ok());
+    ASSERT_TRUE(file.value().commit().is_ok());
+    const std::string written = testing::read_file(path);
+    EXPECT_TRUE(written == expected + big);
+    EXPECT_EQ(file.value().bytes_written(), written.size());
+    auto hashed = hash_file(path);
+    ASSERT_TRUE(hashed.is_ok());
+    EXPECT_EQ(file.value().content_hash(), hashed.value().second);
+  }
+}
+
+TEST(AtomicFile, DestroyedWithAWriteInFlightLeavesNothing) {
+  testing::TempDir dir;
+  {
+    ThreadLimit limit(2);
+    auto file = AtomicFile::create(dir.file("out.jsonl"));
+    ASSERT_TRUE(file.is_ok());
+    for (int k = 0; k < 5; ++k) ASSERT_TRUE(file.value().write(std::string(1 << 20, 'a')).is_ok());
+  }
+  EXPECT_TRUE(std::filesystem::is_empty(dir.path()));
 }
 
 TEST(AtomicFile, RefusesToWriteAnInput) {
