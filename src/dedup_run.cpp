@@ -8,9 +8,12 @@
 #include <cstring>
 
 #include <algorithm>
+#include <atomic>
+#include <deque>
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <tbb/task_group.h>
 #include <xxhash.h>
 
 #include "dadeum/spill.hpp"
@@ -270,8 +273,10 @@ Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, Sc
 }
 
 // Second read: only the records in a candidate pair are parsed; each one's key text (not its
-// shingles, three times larger) is held until its last partner has been seen, and every pair
-// is verified by exact Jaccard of their shingle sets.
+// shingles, three times larger) is held until its last partner has been seen. The serial sink
+// only pairs each record with its held earlier partners; the pairs' Jaccard (re-shingling the
+// partner, then comparing) is computed by tasks beside the read, and the results are applied
+// in the sink's order once the read is done, so they do not depend on the thread count.
 Status DedupRun::verify_candidates(const BatchStage& transform) {
   std::vector<uint32_t> needed = index_.records_to_verify();
   std::unordered_map<uint32_t, std::vector<uint32_t>> earlier_partners;  // b -> all a < b
@@ -280,7 +285,7 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
     earlier_partners[b].push_back(a);
     ++pending[a];
   }
-  std::unordered_map<uint32_t, std::string> held;
+  std::unordered_map<uint32_t, std::shared_ptr<const std::string>> held;
   auto reader = open_reader();
   if (!reader.is_ok()) return reader.status();
   auto select = [&](Batch& batch) {
@@ -307,27 +312,61 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
       shingle_hashes(selected->texts[idx], config.ngram, selected->shingles[idx], config.seed);
     }
   };
-  std::vector<uint64_t> partner_shingles;
+  // One job per pair; a batch's jobs are computed by one task. The deque keeps each batch's
+  // vector in place while its task runs.
+  struct PairJob {
+    std::shared_ptr<const std::string> partner_text;
+    std::shared_ptr<const std::vector<uint64_t>> shingles;
+    uint32_t partner = 0, ordinal = 0;
+    double similarity = 0;
+  };
+  std::deque<std::vector<PairJob>> jobs;
+  tbb::task_group verifying;
+  std::atomic<int> running{0};
+  constexpr int kMaxRunning = 8;  // bounds the texts that waiting tasks keep alive
   auto sink = [&](Batch& batch) -> Status {
     auto selected = std::static_pointer_cast<BatchOrdinals>(batch.stage_keys);
+    std::vector<PairJob> batch_jobs;
     for (size_t idx = 0; idx < batch.records.size(); ++idx) {
       uint32_t ordinal = selected->ordinals[idx];
-      std::string& text = selected->texts[idx];
-      const std::vector<uint64_t>& shingles = selected->shingles[idx];
       if (auto it = earlier_partners.find(ordinal); it != earlier_partners.end()) {
+        auto shingles = std::make_shared<const std::vector<uint64_t>>(std::move(selected->shingles[idx]));
         for (uint32_t partner : it->second) {
-          shingle_hashes(held[partner], config.ngram, partner_shingles, config.seed);
-          index_.add_verified(partner, ordinal, jaccard(partner_shingles, shingles));
-          ++verified_pairs_;
+          std::shared_ptr<const std::string>& text = held[partner];
+          if (text == nullptr) text = std::make_shared<const std::string>();  // not seen again: nothing shared
+          batch_jobs.push_back({text, shingles, partner, ordinal, 0});
           if (--pending[partner] == 0) held.erase(partner);
         }
       }
-      if (pending[ordinal] > 0) held[ordinal] = std::move(text);
+      if (pending[ordinal] > 0) held[ordinal] = std::make_shared<const std::string>(std::move(selected->texts[idx]));
     }
+    if (batch_jobs.empty()) return Status::ok();
+    if (running.load() >= kMaxRunning) verifying.wait();
+    std::vector<PairJob>& these = jobs.emplace_back(std::move(batch_jobs));
+    ++running;
+    verifying.run([&these, &running, &config] {
+      std::vector<uint64_t> partner_shingles;
+      for (PairJob& job : these) {
+        shingle_hashes(*job.partner_text, config.ngram, partner_shingles, config.seed);
+        job.similarity = jaccard(partner_shingles, *job.shingles);
+        job.partner_text.reset();
+        job.shingles.reset();
+      }
+      --running;
+    });
     return Status::ok();
   };
   Counts counts;
-  return run_stream(*reader.value(), pipeline_, shingle, sink, counts, select);
+  Status read = run_stream(*reader.value(), pipeline_, shingle, sink, counts, select);
+  verifying.wait();
+  DADEUM_RETURN_IF_ERROR(read);
+  for (const std::vector<PairJob>& batch_jobs : jobs) {
+    for (const PairJob& job : batch_jobs) {
+      index_.add_verified(job.partner, job.ordinal, job.similarity);
+      ++verified_pairs_;
+    }
+  }
+  return Status::ok();
 }
 
 // Sizes the index from the first batch: the inputs' bytes over its bytes per record, plus a
