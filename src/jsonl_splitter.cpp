@@ -64,8 +64,13 @@ class JsonlSplitter final : public RecordSplitter {
 
  private:
   Status read_more(std::string& buffer, size_t target) {
+    // Grow geometrically from 64 KiB up to the target: resize() zero-fills what it adds, and a
+    // tiny input (10^5 one-record files) must not pay for a whole batch of zeros each.
+    // Past 64 KiB the input is no tiny file: take the whole batch's capacity at once (no copy
+    // at each doubling, and room for the parser's padding).
     size_t old_size = buffer.size();
-    size_t want = std::max<size_t>(target - old_size, 1 << 16);
+    if (old_size >= (1 << 16) && buffer.capacity() < target + kParserPadding) buffer.reserve(target + kParserPadding);
+    size_t want = std::max<size_t>(std::min(target - old_size, old_size), 1 << 16);
     buffer.resize(old_size + want);
     Result<size_t> got = source_->read(buffer.data() + old_size, want);
     if (!got.is_ok()) {

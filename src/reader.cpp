@@ -136,10 +136,13 @@ Status InputReader::start_input(size_t index) {
   info.compression = opened.value().compression;
   std::unique_ptr<detail::ByteSource> source = std::move(opened.value().source);
 
-  // Sniff the decompressed start: '[' means a JSON array, otherwise JSON lines.
-  std::string head(1 << 16, '\0');
+  // Sniff the decompressed start (up to 64 KiB): '[' means a JSON array, otherwise JSON lines.
+  // It grows from 4 KiB, so that a tiny input does not zero-fill 64 KiB.
+  constexpr size_t kHeadBytes = 1 << 16;
+  std::string head;
   size_t have = 0;
-  while (have < head.size()) {
+  while (have < kHeadBytes) {
+    if (have == head.size()) head.resize(std::min(kHeadBytes, std::max<size_t>(4096, 2 * head.size())));
     Result<size_t> got = source->read(head.data() + have, head.size() - have);
     if (!got.is_ok()) {
       if (got.status().code() != StatusCode::kDataError) return got.status();
@@ -189,7 +192,7 @@ Result<std::unique_ptr<Batch>> InputReader::next() {
       continue;
     }
     if (pending.empty()) continue;
-    batch->buffer.append(64, ' ');  // simdjson reads a little past each record
+    batch->buffer.append(detail::kParserPadding, ' ');  // simdjson reads a little past each record
     batch->sequence = next_sequence_++;
     batch->source = static_cast<uint32_t>(current_index_);
     batch->records.resize(pending.size());
@@ -221,7 +224,7 @@ std::unique_ptr<Batch> parse_lines(const std::vector<std::string>& lines, Schema
     batch->buffer += line;
     batch->buffer += '\n';
   }
-  batch->buffer.append(64, ' ');
+  batch->buffer.append(detail::kParserPadding, ' ');
   batch->records.resize(lines.size());
   for (size_t idx = 0; idx < lines.size(); ++idx) {
     batch->records[idx].raw = std::string_view(batch->buffer).substr(ranges[idx].first, ranges[idx].second);

@@ -109,9 +109,7 @@ test_asan() {
   # detect_leaks: the suite must not leak; halt_on_error is the default for ASan, and UBSan
   # aborts through -fno-sanitize-recover.
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1} \
-    run_ctest build-asan -E 'Fault.TenThousandTinyFiles'
-  # (10^5 tiny files is a file-system scale test: 12 minutes under ASan against 90 s in the
-  # Release step, which runs it, and no code path that other tests do not cover.)
+    run_ctest build-asan
 }
 test_tsan() {
   build_tsan

@@ -24,6 +24,9 @@ struct PendingRecord {
   std::string reject_message;
 };
 
+//! Bytes the reader appends after a batch's records: simdjson reads a little past each record.
+inline constexpr size_t kParserPadding = 64;
+
 struct SplitLimits {
   size_t batch_bytes = 4u << 20;
   size_t max_line_bytes = 64u << 20;
