@@ -8,12 +8,14 @@
 #include <cstdio>
 #include <algorithm>
 #include <filesystem>
-#include <thread>
+#include <fstream>
 #include <unordered_map>
 #include <vector>
 
 namespace dadeum {
 namespace {
+
+constexpr unsigned int kTrainSeed = 20261122;  // fixed: tokenizer training is reproducible
 
 Status from_spm(const sentencepiece::util::Status& status, const std::string& context) {
   if (status.ok()) return Status::ok();
@@ -28,6 +30,29 @@ bool blank(std::string_view line) {
 }
 
 // A temporary file beside the model, removed when this goes out of scope.
+// The lines of a text file, for sentencepiece's trainer.
+class LineIterator : public sentencepiece::SentenceIterator {
+ public:
+  explicit LineIterator(const std::string& path) : in_(path, std::ios::binary), path_(path) {
+    if (!in_) status_ = sentencepiece::util::Status(sentencepiece::util::StatusCode::kNotFound, "cannot read " + path);
+    Next();
+  }
+  bool done() const override { return done_; }
+  void Next() override { done_ = !std::getline(in_, line_); }
+  const std::string& value() const override { return line_; }
+  sentencepiece::util::Status status() const override {
+    if (status_.ok() && in_.bad()) return sentencepiece::util::Status(sentencepiece::util::StatusCode::kInternal, "cannot read " + path_);
+    return status_;
+  }
+
+ private:
+  std::ifstream in_;
+  std::string path_;
+  std::string line_;
+  bool done_ = false;
+  sentencepiece::util::Status status_;
+};
+
 class TempText {
  public:
   ~TempText() {
@@ -109,10 +134,10 @@ std::string tokenizer_prefix(std::string_view output) {
 Status train_tokenizer_on_file(const std::string& text_path, const std::string& prefix,
                                const TokenizerTrainOptions& options) {
   if (options.vocab_size < 8) return invalid_argument("--vocab-size must be at least 8");
-  size_t threads = options.threads != 0 ? options.threads : std::max(1u, std::thread::hardware_concurrency());
-  // Key-value arguments, so that paths with spaces need no quoting.
+  // Key-value arguments, so that paths with spaces need no quoting. The texts come through an
+  // iterator, not as "input": the model records its input's name, which would make it differ
+  // from run to run (the text file has a temporary name).
   std::unordered_map<std::string, std::string> args = {
-      {"input", text_path},
       {"model_prefix", prefix},
       {"model_type", "unigram"},
       {"vocab_size", std::to_string(options.vocab_size)},
@@ -122,14 +147,34 @@ Status train_tokenizer_on_file(const std::string& text_path, const std::string& 
       {"normalization_rule_name", "identity"},
       {"hard_vocab_limit", "false"},  // a small corpus gets a smaller vocabulary, not an error
       {"max_sentence_length", "16384"},
-      {"num_threads", std::to_string(threads)},
+      // One thread: the unigram trainer sums each thread's share of the expected counts, so the
+      // scores (and sometimes the pieces) would depend on the thread count.
+      {"num_threads", "1"},
       {"minloglevel", "2"},
   };
   if (options.max_sentences != 0) {
     args["input_sentence_size"] = std::to_string(options.max_sentences);
     args["shuffle_input_sentence"] = "true";
   }
-  return from_spm(sentencepiece::SentencePieceTrainer::Train(args), "sentencepiece training failed");
+  // sentencepiece seeds its generator from std::random_device unless told otherwise, and the
+  // model then differs from run to run: the same texts must give the same model.
+  sentencepiece::SetRandomGeneratorSeed(kTrainSeed);
+  LineIterator lines(text_path);
+  const sentencepiece::util::Status trained = sentencepiece::SentencePieceTrainer::Train(args, &lines);
+  // "Vocabulary size is smaller than required_chars. 800 vs 1225." names sentencepiece's own
+  // flags; say it in dadeum's terms.
+  unsigned asked = 0, needed = 0;
+  const std::string message = trained.ok() ? "" : trained.ToString();
+  const size_t at = message.find("smaller than required_chars. ");
+  if (at != std::string::npos &&
+      std::sscanf(message.c_str() + at, "smaller than required_chars. %u vs %u", &asked, &needed) == 2) {
+    char coverage[16];
+    std::snprintf(coverage, sizeof coverage, "%.2f%%", 100 * options.character_coverage);
+    return invalid_argument("--vocab-size " + std::to_string(options.vocab_size) + " is smaller than the " +
+                            std::to_string(needed) + " characters the texts need (the characters that make up " +
+                            coverage + " of the text each become a piece): ask for more than " + std::to_string(needed));
+  }
+  return from_spm(trained, "sentencepiece training failed");
 }
 
 Result<TokenizerTrainResult> train_tokenizer(InputReader& reader, const PipelineOptions& pipeline,

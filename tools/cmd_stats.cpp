@@ -135,7 +135,6 @@ int run_train(const TrainCommandOptions& options) {
   }
   TokenizerTrainOptions train;
   train.vocab_size = options.vocab_size;
-  train.threads = options.input.threads;
   train.max_sentences = options.max_sentences;
   Counts counts;
   Result<TokenizerTrainResult> result = train_tokenizer(

@@ -39,7 +39,6 @@ struct TokenizerTrainOptions {
   uint32_t vocab_size = 8000;           //!< target vocabulary (a soft limit: small corpora get fewer)
   double character_coverage = 0.9995;   //!< rarer characters become <unk>
   bool split_by_whitespace = true;      //!< pieces never cross a space, i.e. stay inside one 어절
-  size_t threads = 0;                   //!< training threads (0: all cores)
   uint64_t max_sentences = 2'000'000;   //!< lines sampled for training (0: all)
 };
 
