@@ -38,27 +38,41 @@ struct BatchOrdinals {
   std::vector<std::vector<uint64_t>> shingles;
 };
 
-// Copies stdin to a temporary file so that it can be read in several passes.
-Result<std::string> spill_stdin() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "dadeum-stdin-XXXXXX").string();
-  int fd = ::mkstemp(pattern.data());
-  if (fd < 0) return io_error("cannot create a temporary file for stdin");
-  std::FILE* out = ::fdopen(fd, "wb");
-  std::vector<char> buffer(1 << 20);
+// Copies an input that cannot be read twice (stdin, a pipe such as bash's <(...), a device) to
+// a temporary file in `dir`, keeping its extension (.csv, .tsv choose the format), so that it can
+// be read in several passes. `name` is for messages.
+Result<std::string> copy_to_temporary(int fd, const std::string& name, const std::string& extension,
+                                      const std::string& dir) {
+  std::string pattern = (std::filesystem::path(dir) / ("dadeum-input-XXXXXX" + extension)).string();
+  int out_fd = ::mkstemps(pattern.data(), static_cast<int>(extension.size()));
+  if (out_fd < 0) return io_error("cannot create a temporary copy of " + name + " in " + dir + ": " + std::strerror(errno));
+  std::FILE* out = ::fdopen(out_fd, "wb");
+  auto fail = [&](const std::string& message) {
+    std::fclose(out);
+    ::unlink(pattern.c_str());
+    return io_error(message);
+  };
+  auto buffer = std::make_unique_for_overwrite<char[]>(1 << 20);
   while (true) {
-    ssize_t got = ::read(0, buffer.data(), buffer.size());
-    if (got < 0) {
-      std::fclose(out);
-      return io_error("cannot read stdin");
-    }
+    ssize_t got = ::read(fd, buffer.get(), 1 << 20);
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return fail("cannot read " + name + ": " + std::strerror(errno));
     if (got == 0) break;
-    if (std::fwrite(buffer.data(), 1, static_cast<size_t>(got), out) != static_cast<size_t>(got)) {
-      std::fclose(out);
-      return io_error("cannot write the temporary copy of stdin (disk full?)");
+    if (std::fwrite(buffer.get(), 1, static_cast<size_t>(got), out) != static_cast<size_t>(got)) {
+      return fail("cannot write the temporary copy of " + name + " (disk full?)");
     }
   }
-  if (std::fclose(out) != 0) return io_error("cannot write the temporary copy of stdin");
+  if (std::fclose(out) != 0) {
+    ::unlink(pattern.c_str());
+    return io_error("cannot write the temporary copy of " + name);
+  }
   return pattern;
+}
+
+// True for a path that can be read only once: not a regular file (a pipe, a device).
+bool read_once(const std::string& path) {
+  struct stat info {};
+  return ::stat(path.c_str(), &info) == 0 && !S_ISREG(info.st_mode) && !S_ISDIR(info.st_mode);
 }
 
 // What identifies a file's contents cheaply: the last pass trusts an input that still has
@@ -192,7 +206,7 @@ DedupRun::DedupRun(std::vector<std::string> inputs, ReadOptions read, PipelineOp
       index_(options) {}
 
 DedupRun::~DedupRun() {
-  if (!stdin_copy_.empty()) ::unlink(stdin_copy_.c_str());
+  for (const std::string& copy : copies_) ::unlink(copy.c_str());
 }
 
 Status DedupRun::load_references(const std::vector<std::string>& paths, const ReadOptions& read) {
@@ -202,13 +216,19 @@ Status DedupRun::load_references(const std::vector<std::string>& paths, const Re
 
 Result<std::unique_ptr<InputReader>> DedupRun::open_reader() {
   if (display_.empty()) {
+    const std::string dir = std::filesystem::temp_directory_path().string();  // as TMPDIR says
     for (std::string& path : paths_) {
-      display_.push_back(path == "-" ? "<stdin>" : path);
-      if (path != "-") continue;
-      auto copy = spill_stdin();
+      const bool is_stdin = path == "-";
+      display_.push_back(is_stdin ? "<stdin>" : path);
+      if (!is_stdin && !read_once(path)) continue;
+      int fd = is_stdin ? 0 : ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+      if (fd < 0) return io_error("cannot read " + path + ": " + std::strerror(errno));
+      const std::string extension = is_stdin ? "" : std::filesystem::path(path).extension().string();
+      auto copy = copy_to_temporary(fd, display_.back(), extension, dir);
+      if (!is_stdin) ::close(fd);
       if (!copy.is_ok()) return copy.status();
-      stdin_copy_ = copy.value();
-      path = stdin_copy_;
+      copies_.push_back(copy.value());
+      path = copy.value();
     }
   }
   auto reader = InputReader::open(paths_, read_);

@@ -306,9 +306,8 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     ThreadLimit limit(options.pipeline.threads);
     tbb::task_group hashing;
     hashing.run([&] {
-      for (size_t idx = 0; idx < inputs.size(); ++idx) {
-        if (inputs[idx] == "-") continue;
-        auto hashed = hash_file(inputs[idx]);
+      for (size_t idx = 0; idx < inputs.size(); ++idx) {  // stdin and pipes: their copies
+        auto hashed = hash_file(run.read_paths()[idx]);
         if (hashed.is_ok()) input_hashes[idx] = hashed.value();
       }
     });

@@ -2,7 +2,8 @@
 // every record (keys only) and spills each record as it will be written; pass 2 reads the
 // inputs again for the records of near-duplicate candidate pairs only (their shingles) and
 // verifies each pair; pass 3 replays the spill in input order with every record's verdict.
-// stdin is copied to a temporary file first, as pass 2 reads it again.
+// stdin, and any input that can be read only once (a pipe such as bash's <(...)), is copied to
+// a temporary file first (in TMPDIR), as the later passes read it again.
 #pragma once
 
 #include <memory>
@@ -105,6 +106,8 @@ class DedupRun {
   //! "id" of the record at `ordinal`, or "file:line" when it has none.
   std::string record_name(uint32_t ordinal) const { return names_.get(ordinal, display_); }
   const std::vector<InputInfo>& inputs() const { return infos_; }
+  //! The files read, after index(): stdin and pipes as their temporary copies (gone with the run).
+  const std::vector<std::string>& read_paths() const { return paths_; }
   uint64_t records() const { return index_.size(); }
   uint64_t verified_pairs() const { return verified_pairs_; }
   uint64_t candidate_pairs() const { return index_.candidates().size(); }
@@ -122,7 +125,7 @@ class DedupRun {
   std::optional<SpillFile> spill_;
   std::vector<std::string> input_states_;  // inode, size, mtime of each input at the first read
   std::vector<std::string> display_;
-  std::string stdin_copy_;
+  std::vector<std::string> copies_;  // temporary copies of inputs that can be read only once
   ReadOptions read_;
   PipelineOptions pipeline_;
   DedupOptions options_;

@@ -2,11 +2,20 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <map>
 #include <set>
+#include <thread>
 
 #include "../unit/test_util.hpp"
+#include "dadeum/dedup_run.hpp"
 
 namespace dadeum {
 namespace {
@@ -192,7 +201,50 @@ TEST(Prep, ReadsStdinAndConvertsSchema) {
   auto validation = split_lines(read_file(dir.file("out/validation.jsonl")));
   ASSERT_EQ(validation.size(), 5u);
   EXPECT_NE(validation[0].find("\"messages\":[{\"role\":\"user\""), std::string::npos);
-  EXPECT_NE(read_file(dir.file("out/manifest.json")).find("\"path\": \"<stdin>\""), std::string::npos);
+  const std::string manifest = read_file(dir.file("out/manifest.json"));
+  EXPECT_NE(manifest.find("\"path\": \"<stdin>\""), std::string::npos);
+  // Its bytes and hash are those of what was read (the temporary copy).
+  auto hashed = hash_file(kSeeds);
+  ASSERT_TRUE(hashed.is_ok());
+  EXPECT_NE(manifest.find("\"bytes\": " + std::to_string(hashed.value().first) + ", \"xxh3\": \"" + hashed.value().second + "\""),
+            std::string::npos) << manifest.substr(0, 800);
+}
+
+// A pipe (bash's <(...), here a FIFO) can be read only once: it is copied like stdin, keeping
+// its extension, and the run gives the same outputs as the file itself.
+TEST(Prep, ReadsAPipeLikeAFile) {
+  TempDir dir;
+  const std::string fifo = dir.file("in.jsonl");
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  // The writer waits for prep to open the FIFO, and gives up once prep has ended (so that a
+  // failing prep fails the test instead of hanging it).
+  std::signal(SIGPIPE, SIG_IGN);
+  std::atomic<bool> ended{false};
+  std::thread writer([&] {
+    int fd = -1;
+    while (!ended && (fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK)) < 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(1));  // ENXIO: no reader yet
+    }
+    if (fd < 0) return;
+    ::fcntl(fd, F_SETFL, 0);
+    const std::string bytes = read_file(kSeeds);
+    for (size_t at = 0; at < bytes.size();) {
+      ssize_t done = ::write(fd, bytes.data() + at, bytes.size() - at);
+      if (done <= 0) break;
+      at += static_cast<size_t>(done);
+    }
+    ::close(fd);
+  });
+  auto piped = run_cli("prep -q " + fifo + " -o " + dir.file("piped") + " --val-size 40 --seed 3");
+  ended = true;
+  writer.join();
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  auto direct = run_cli("prep -q " + kSeeds + " -o " + dir.file("direct") + " --val-size 40 --seed 3");
+  ASSERT_EQ(direct.exit_code, 0) << direct.err;
+  for (const char* name : {"train.jsonl", "validation.jsonl", "dropped.jsonl", "duplicates.jsonl"}) {
+    EXPECT_TRUE(read_file(dir.file(std::string("piped/") + name)) == read_file(dir.file(std::string("direct/") + name))) << name;
+  }
+  EXPECT_EQ(split_lines(read_file(dir.file("piped/validation.jsonl"))).size(), 40u);
 }
 
 TEST(Split, KeepsRecordsAsReadAndPromptsTogether) {
