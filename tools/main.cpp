@@ -1,6 +1,9 @@
 // dadeum: dispatch to the subcommands. Each cmd_*.cpp parses its flags and calls the library.
 #include <csignal>
+#include <fstream>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "cli_common.hpp"
 #include "commands.hpp"
@@ -8,6 +11,33 @@
 #ifndef DADEUM_VERSION
 #define DADEUM_VERSION "unknown"
 #endif
+
+namespace {
+
+// `@FILE` arguments: each line of FILE is one argument (verbatim, no quoting; blank lines
+// skipped). Lists of 10^5 input files then pass the kernel's limit on a command line.
+// Returns false (with `bad` set) when a file cannot be read.
+bool expand_argument_files(int argc, char** argv, std::vector<std::string>& args, std::string& bad) {
+  for (int idx = 1; idx < argc; ++idx) {
+    const std::string arg = argv[idx];
+    if (arg.size() < 2 || arg[0] != '@') {
+      args.push_back(arg);
+      continue;
+    }
+    std::ifstream in(arg.substr(1), std::ios::binary);
+    if (!in) {
+      bad = arg.substr(1);
+      return false;
+    }
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty() && line.back() == '\r') line.pop_back();
+      if (!line.empty()) args.push_back(line);
+    }
+  }
+  return true;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe becomes a write error, reported once
@@ -31,8 +61,16 @@ int main(int argc, char** argv) {
   dadeum::cli::add_normalize_command(app, exit_code);
   dadeum::cli::add_dedup_command(app, exit_code);
 
+  std::vector<std::string> args;
+  std::string bad_file;
+  if (!expand_argument_files(argc, argv, args, bad_file)) {
+    dadeum::cli::print_error("cannot read argument file " + bad_file);
+    return dadeum::cli::kExitUsage;
+  }
   try {
-    app.parse(argc, argv);
+    app.name(argv[0]);
+    std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
+    app.parse(reversed);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -66,6 +66,21 @@ TEST(Cli, MissingInputIsAUsageError) {
   EXPECT_EQ(result.err.rfind("dadeum: cannot open /nonexistent/file.jsonl", 0), 0u) << result.err;
 }
 
+// `@FILE` stands for the lines of FILE, one argument each (for lists of inputs too long for a
+// command line); a file that cannot be read is a usage error.
+TEST(Cli, ArgumentFileGivesOneArgumentPerLine) {
+  TempDir dir;
+  write_file(dir.file("a.jsonl"), kGood);
+  write_file(dir.file("b c.jsonl"), kGood);  // a space in a name needs no quoting in the list
+  write_file(dir.file("list.txt"), dir.file("a.jsonl") + "\r\n\n" + dir.file("b c.jsonl") + "\n--json\n");
+  auto listed = run_cli("validate -q @" + dir.file("list.txt"));
+  EXPECT_EQ(listed.exit_code, 0) << listed.err;
+  EXPECT_NE(listed.out.find("\"records\":4,\"valid\":4"), std::string::npos) << listed.out;
+  auto missing = run_cli("validate @" + dir.file("none.txt"));
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_EQ(missing.err, "dadeum: cannot read argument file " + dir.file("none.txt") + "\n");
+}
+
 TEST(Cli, ConvertFromStdinToMessagesAndBack) {
   TempDir dir;
   write_file(dir.file("in.jsonl"), kWithBadLines);
