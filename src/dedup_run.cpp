@@ -31,7 +31,7 @@ struct BatchKeys {
 };
 
 // Pass 2 reads only the records of candidate pairs: their ordinals, in batch order, and
-// (computed in parallel) their key texts and shingle sets.
+// (computed in parallel) their key texts, and shingle sets for those with earlier partners.
 struct BatchOrdinals {
   std::vector<uint32_t> ordinals;
   std::vector<std::string> texts;
@@ -329,7 +329,11 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
     selected->shingles.resize(batch.records.size());
     for (size_t idx = 0; idx < batch.records.size(); ++idx) {
       canonical_key_text(batch.records[idx], options_.key, selected->texts[idx]);
-      shingle_hashes(selected->texts[idx], config.ngram, selected->shingles[idx], config.seed);
+      // Shingles only for a record compared now, with its earlier partners; a record that is
+      // only an earlier partner is held as text and shingled by the pairs' task.
+      if (earlier_partners.count(selected->ordinals[idx]) != 0) {  // read-only during the read
+        shingle_hashes(selected->texts[idx], config.ngram, selected->shingles[idx], config.seed);
+      }
     }
   };
   // One job per pair; a batch's jobs are computed by one task. The deque keeps each batch's
@@ -497,12 +501,12 @@ Result<std::pair<uint64_t, std::string>> hash_file(const std::string& path) {
   XXH3_128bits_reset(state);
   // Sized to the file (up to 1 MiB) and not zero-filled: a run may hash 10^5 tiny inputs.
   struct stat info {};
-  const size_t kBuffer = ::fstat(::fileno(file), &info) == 0 && info.st_size < (1 << 20)
-                             ? static_cast<size_t>(info.st_size) + 1 : size_t{1} << 20;
-  auto buffer = std::make_unique_for_overwrite<char[]>(kBuffer);
+  const size_t buffer_size = ::fstat(::fileno(file), &info) == 0 && info.st_size < (1 << 20)
+                                 ? static_cast<size_t>(info.st_size) + 1 : size_t{1} << 20;
+  auto buffer = std::make_unique_for_overwrite<char[]>(buffer_size);
   uint64_t size = 0;
   size_t got = 0;
-  while ((got = std::fread(buffer.get(), 1, kBuffer, file)) > 0) {
+  while ((got = std::fread(buffer.get(), 1, buffer_size, file)) > 0) {
     XXH3_128bits_update(state, buffer.get(), got);
     size += got;
   }

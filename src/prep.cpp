@@ -60,7 +60,7 @@ Status prepare_out_dir(const PrepOptions& options, bool& created) {
   return Status::ok();
 }
 
-// Size and hex XXH3-128 of each input ("" for stdin or an unreadable file).
+// Size and hex XXH3-128 of each input as read (stdin and pipes: their copies; "" when unreadable).
 using InputHashes = std::vector<std::pair<uint64_t, std::string>>;
 
 std::string manifest_json(const std::vector<std::string>& inputs, const PrepOptions& options, const PrepReport& report,

@@ -29,7 +29,6 @@ bool blank(std::string_view line) {
   return true;
 }
 
-// A temporary file beside the model, removed when this goes out of scope.
 // The lines of a text file, for sentencepiece's trainer.
 class LineIterator : public sentencepiece::SentenceIterator {
  public:
@@ -53,6 +52,7 @@ class LineIterator : public sentencepiece::SentenceIterator {
   sentencepiece::util::Status status_;
 };
 
+// A temporary file beside the model, removed when this goes out of scope.
 class TempText {
  public:
   ~TempText() {
