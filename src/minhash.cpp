@@ -2,28 +2,26 @@
 //
 // How a signature is computed
 // ---------------------------
-// Each shingle (n-gram) is hashed once with XXH3-64 into h. Its low and high
-// halves x and y give, for permutation i, the 32-bit value
+// One-permutation hashing with optimal densification (Li, Owen and Zhang 2012;
+// Shrivastava 2017). Each shingle is hashed once with XXH3-64
+// (detail/minhash_shingles.hpp) into h; the high half of h picks one of the P positions ("bins") and the low
+// half is the value; each position keeps the minimum value of its bin. For two
+// texts a position agrees when the smallest value of the union's shingles in
+// that bin belongs to both, which happens with probability J (the Jaccard
+// similarity): an unbiased MinHash, like P independent permutations, at the
+// cost of one hash and one compare per shingle instead of P.
 //
-//     v_i = (x + i * y) mod 2^32
+// A text with fewer shingles than positions leaves bins empty. Each empty bin i
+// borrows the value of a filled bin chosen by a fixed pseudo-random sequence
+// j_1(i), j_2(i), ... (the first filled one): two texts with the same filled
+// bins borrow from the same places, so agreement stays a J-probability event.
 //
-// and the signature keeps min over shingles of v_i for every i. For one i the
-// map h -> v_i sends a uniform random h to a uniform 32-bit value, so each
-// position is an unbiased MinHash of the shingle set. For i != j, v_i and v_j
-// of one shingle are independent apart from their lowest bits (exactly
-// independent when j - i is odd), which is the pairwise independence the
-// usual (a * h + b) mod p families give. Measured on 40,000 synthetic pairs,
-// the squared error of the Jaccard estimate is 0.99x the binomial ideal
-// J(1 - J) / 128 and a band of 8 rows agrees as often as J^8 predicts
-// (0.2123 vs 0.2132); adding a random xor constant per position changed
-// neither figure, so it is left out.
-//
-// The point of this form is speed: going from v_i to v_{i+8} is one addition
-// of 8y, so a block of 8 positions costs one add and one min on one AVX2
-// register, with no multiplication. Shingle hashes are buffered and folded
-// kFoldInterleave at a time into each block of minima, so the minima are
-// loaded and stored once per kFoldInterleave shingles. The fold is compiled
-// twice (AVX2 and baseline x86-64) and the loader picks the one the CPU runs.
+// Measured on 40,000 synthetic pairs (tests/unit/minhash_test.cpp has the
+// smaller versions), the estimate's error and the agreement of a band of 8 rows
+// are those of independent permutations; on the generated corpus the candidate
+// pairs and the kept records are those of the earlier P-permutation scheme
+// to within a few pairs at the threshold (docs/dedup_engine_notes.md). It
+// replaced P permutations folded with AVX2, which cost 3-4 times as much.
 
 #include <algorithm>
 #include <cmath>
@@ -36,67 +34,13 @@
 namespace dadeum {
 namespace {
 
-constexpr size_t kLaneBlock = 8;       // positions per vector register (AVX2: 8 x 32 bits)
-constexpr size_t kFoldInterleave = 4;  // shingles folded per pass over the minima
 constexpr uint32_t kEmptyMin = 0xffffffffu;
 constexpr int kIntegrationSteps = 1000;  // Simpson steps over each S-curve area (even)
+constexpr uint64_t kDensifySalt = 0x6a09e667f3bcc909ULL;  // keeps the borrowing sequence apart from shingle hashes
 
-using LaneVector = uint32_t __attribute__((vector_size(kLaneBlock * sizeof(uint32_t))));
-
-// On x86-64 the fold is built for AVX2 and for the baseline, picked at load
-// time (baseline x86-64 has no unsigned 32-bit vector min: 4x slower). Other
-// targets build the same code once for their own vector unit.
-#if defined(__x86_64__) || defined(__i386__)
-#define DADEUM_FOLD_CLONES __attribute__((target_clones("avx2", "default")))
-#else
-#define DADEUM_FOLD_CLONES
-#endif
-
-size_t padded_lanes(uint32_t permutations) {
-  return (permutations + kLaneBlock - 1) / kLaneBlock * kLaneBlock;
-}
-
-// Folds `count` shingle hashes into the minima (lane_blocks * 8 values), see
-// the comment at the top of the file. Vectors are moved with memcpy
-// (unaligned loads and stores) and never passed to other functions: a 32-byte
-// vector argument would have a different ABI in the two clones.
-DADEUM_FOLD_CLONES
-void fold_hashes(const uint64_t* hashes, size_t count, uint32_t* mins, size_t lane_blocks) {
-  const LaneVector lane_index = {0, 1, 2, 3, 4, 5, 6, 7};
-  size_t hash_idx = 0;
-  for (; hash_idx + kFoldInterleave <= count; hash_idx += kFoldInterleave) {
-    LaneVector value[kFoldInterleave] = {};
-    LaneVector step[kFoldInterleave] = {};
-    for (size_t k = 0; k < kFoldInterleave; ++k) {
-      uint32_t x = static_cast<uint32_t>(hashes[hash_idx + k]);
-      uint32_t y = static_cast<uint32_t>(hashes[hash_idx + k] >> 32);
-      value[k] = x + lane_index * y;
-      step[k] += static_cast<uint32_t>(kLaneBlock * y);
-    }
-    for (size_t block = 0; block < lane_blocks; ++block) {
-      LaneVector low;
-      std::memcpy(&low, mins + block * kLaneBlock, sizeof low);
-      for (size_t k = 0; k < kFoldInterleave; ++k) {
-        low = value[k] < low ? value[k] : low;
-        value[k] += step[k];
-      }
-      std::memcpy(mins + block * kLaneBlock, &low, sizeof low);
-    }
-  }
-  for (; hash_idx < count; ++hash_idx) {
-    uint32_t x = static_cast<uint32_t>(hashes[hash_idx]);
-    uint32_t y = static_cast<uint32_t>(hashes[hash_idx] >> 32);
-    LaneVector value = x + lane_index * y;
-    LaneVector step = {};
-    step += static_cast<uint32_t>(kLaneBlock * y);
-    for (size_t block = 0; block < lane_blocks; ++block) {
-      LaneVector low;
-      std::memcpy(&low, mins + block * kLaneBlock, sizeof low);
-      low = value < low ? value : low;
-      std::memcpy(mins + block * kLaneBlock, &low, sizeof low);
-      value += step;
-    }
-  }
+// The position (0..positions-1) of a 64-bit hash: its high half scaled to the range.
+inline uint32_t position_of(uint64_t hash, uint32_t positions) {
+  return static_cast<uint32_t>(((hash >> 32) * positions) >> 32);
 }
 
 // Simpson's rule for f over [from, to] with kIntegrationSteps steps.
@@ -198,20 +142,44 @@ MinHasher& MinHasher::for_this_thread(const MinHashConfig& config) {
 }
 
 void MinHasher::signature(std::string_view canonical, std::vector<uint32_t>& signature) {
-  size_t lanes = padded_lanes(config_.permutations);
-  signature.assign(lanes, kEmptyMin);
-  size_t batched = 0;
-  auto fold = [&] {
-    fold_hashes(batch_.data(), batched, signature.data(), lanes / kLaneBlock);
-    batched = 0;
-  };
-  detail::for_each_shingle_hash(canonical, config_.ngram, config_.seed, starts_,
-                                [&](uint64_t hash) {
-                                  batch_[batched++] = hash;
-                                  if (batched == batch_.size()) fold();
-                                });
-  fold();
-  signature.resize(config_.permutations);  // drop the padding lanes
+  const uint32_t positions = config_.permutations;
+  signature.assign(positions, kEmptyMin);
+  if (positions == 0) return;
+  uint32_t* mins = signature.data();
+  bool any = false;
+  detail::for_each_shingle_hash(canonical, config_.ngram, config_.seed, starts_, [&](uint64_t hash) {
+    uint32_t& slot = mins[position_of(hash, positions)];
+    slot = std::min(slot, static_cast<uint32_t>(hash));
+    any = true;
+  });
+  if (any) densify(signature);
+}
+
+// Fills each empty position from the first filled one of its own borrowing
+// sequence (see the top of the file). A value of 0xffffffff counts as empty; a
+// real one (chance 2^-32 per position) is then replaced the same way in every
+// text, which keeps the estimate consistent.
+void MinHasher::densify(std::vector<uint32_t>& signature) {
+  const uint32_t positions = static_cast<uint32_t>(signature.size());
+  filled_.assign(positions, 0);
+  uint32_t filled_count = 0;
+  for (uint32_t pos = 0; pos < positions; ++pos) {
+    filled_[pos] = signature[pos] != kEmptyMin;
+    filled_count += filled_[pos];
+  }
+  if (filled_count == positions) return;
+  for (uint32_t pos = 0; pos < positions; ++pos) {
+    if (filled_[pos]) continue;
+    for (uint64_t attempt = 1;; ++attempt) {
+      const uint64_t draw_input[2] = {pos, attempt};
+      const uint64_t draw = XXH3_64bits_withSeed(draw_input, sizeof draw_input, config_.seed ^ kDensifySalt);
+      uint32_t from = position_of(draw, positions);
+      if (filled_[from]) {
+        signature[pos] = signature[from];
+        break;
+      }
+    }
+  }
 }
 
 void minhash_signature(std::string_view canonical, const MinHashConfig& config,

@@ -144,9 +144,12 @@ class MinHasher {
  public:
   explicit MinHasher(const MinHashConfig& config);
 
-  //! `signature` is resized to config.permutations. Each value is the minimum
-  //! of one permutation over the text's shingles; a text with no shingles gets
-  //! all 0xffffffff.
+  //! `signature` is resized to config.permutations. One-permutation hashing:
+  //! each shingle's hash picks a position and each position keeps the least
+  //! value of its shingles; empty positions borrow a filled one's value
+  //! (densification, see src/minhash.cpp). Positions agree between two texts
+  //! with probability equal to their Jaccard similarity. A text with no
+  //! shingles gets all 0xffffffff.
   void signature(std::string_view canonical, std::vector<uint32_t>& signature);
 
   const MinHashConfig& config() const { return config_; }
@@ -156,11 +159,11 @@ class MinHasher {
   static MinHasher& for_this_thread(const MinHashConfig& config);
 
  private:
-  static constexpr size_t kHashBatch = 256;  //!< shingle hashes folded together
+  void densify(std::vector<uint32_t>& signature);
 
   MinHashConfig config_;
-  std::vector<size_t> starts_;              //!< code point offsets of the current text
-  std::array<uint64_t, kHashBatch> batch_;  //!< shingle hashes waiting to be folded
+  std::vector<size_t> starts_;   //!< code point offsets of the current text
+  std::vector<uint8_t> filled_;  //!< positions that got a shingle of their own
 };
 
 //! One-off signature; prefer a MinHasher in loops.
@@ -190,8 +193,9 @@ inline constexpr size_t kMaxAllPairsBucket = 32;
 //! Candidate pairs (a < b) of records sharing at least one band key. `keys`
 //! holds N records' band keys record after record (N * bands values; a
 //! trailing partial record is ignored). The result is sorted and unique.
-//! Memory: one (key, record) array of N entries reused band by band, plus the
-//! pairs.
+//! Memory: a table of 4-8 one-byte counters per record and a (key, record)
+//! array for the records whose key may be shared, both reused band by band,
+//! plus the pairs.
 std::vector<std::pair<uint32_t, uint32_t>> lsh_candidates(const std::vector<uint64_t>& keys,
                                                           uint32_t bands);
 

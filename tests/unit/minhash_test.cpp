@@ -246,11 +246,39 @@ TEST(Signature, GoldenValues) {
   std::vector<uint32_t> signature;
   minhash_signature("다듬 데이터 정제 도구", config, signature);
   std::vector<uint32_t> head(signature.begin(), signature.begin() + 4);
-  EXPECT_EQ(head, (std::vector<uint32_t>{0x5e3927a0u, 0x012711a1u, 0x0d6d106fu, 0x0b211cf2u}));
+  // 8 shingles for 128 positions: nearly all positions borrow one of 8 values.
+  EXPECT_EQ(head, (std::vector<uint32_t>{0xe5194215u, 0xbd693df3u, 0x918d85d1u, 0x5e3927a0u}));
+  EXPECT_EQ(std::set<uint32_t>(signature.begin(), signature.end()).size(), 8u);
   std::vector<uint64_t> keys;
   band_keys(signature, config, keys);
   ASSERT_EQ(keys.size(), 16u);
-  EXPECT_EQ(keys[0], 0x6ea518ec8bdd7c7bULL);
+  EXPECT_EQ(keys[0], 0xbeafd769c9e4b44bULL);
+}
+
+TEST(Signature, OnePermutationHashingByDefinition) {
+  // Recomputed from the definition in src/minhash.cpp: a shingle's XXH3-64 hash
+  // h picks position (h >> 32) * P >> 32 and offers its low half there.
+  MinHashConfig config = make_minhash_config(0.8);
+  config.seed = 42;
+  std::vector<uint64_t> shingles;
+  shingle_hashes("가나다라마바", 5, shingles, 42);  // 가나다라마, 나다라마바
+  ASSERT_EQ(shingles.size(), 2u);
+  std::vector<uint32_t> signature;
+  minhash_signature("가나다라마바", config, signature);
+  std::set<uint32_t> offered;
+  for (uint64_t hash : shingles) {
+    const uint32_t position = static_cast<uint32_t>(((hash >> 32) * 128) >> 32);
+    EXPECT_EQ(signature[position], static_cast<uint32_t>(hash));  // the two positions differ here
+    offered.insert(static_cast<uint32_t>(hash));
+  }
+  // Every other position borrowed one of the two values.
+  for (uint32_t value : signature) EXPECT_EQ(offered.count(value), 1u);
+  EXPECT_EQ(std::set<uint32_t>(signature.begin(), signature.end()), offered);
+
+  // One shingle: every position holds its value.
+  shingle_hashes("가", 5, shingles, 42);
+  minhash_signature("가", config, signature);
+  EXPECT_EQ(signature, std::vector<uint32_t>(128, static_cast<uint32_t>(shingles[0])));
 }
 
 TEST(Signature, EmptyTextAndOddSizes) {
