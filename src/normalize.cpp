@@ -221,14 +221,12 @@ void canonical_form_into(std::string_view text, std::string& out, bool settled) 
                        std::less_equal<const char*>()(text.data(), out_begin + out.capacity());
   if (aliases) {
     std::string folded;
-    folded.reserve(text.size());
     detail::fold_into(text, folded);
     out.swap(folded);
     return;
   }
   out.clear();
-  out.reserve(text.size());
-  detail::fold_into(text, out);
+  detail::fold_into(text, out);  // sizes `out` itself
 }
 
 }  // namespace dadeum

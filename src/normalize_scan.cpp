@@ -137,8 +137,10 @@ class PreScan {
   static constexpr size_t kScalarStretch = 64;
 
   // Skips 16-byte chunks made only of printable ASCII (0x20..0x7E; with
-  // repeat on, no doubled ! ? . ~) and whole Hangul syllables (EA B0..ED 9D xx).
-  // Everything else, even a tab or a newline, is left to scan_scalar().
+  // repeat on, no doubled ! ? . ~), tabs, whole Hangul syllables (EA B0..ED 9D
+  // xx) and lone newlines: a '\n' that is not the text's first byte, not after
+  // a blank or another newline and not before a newline, which no rule changes
+  // (no trailing blank, no blank line). Everything else is left to scan_scalar().
   size_t skip_simd(size_t i) const {
 #if defined(__SSE2__)
     const __m128i k_cont_end = _mm_set1_epi8(static_cast<char>(0xC0));
@@ -150,6 +152,7 @@ class PreScan {
     const __m128i k_ed = _mm_set1_epi8(static_cast<char>(0xED));
     const __m128i k_b0 = _mm_set1_epi8(static_cast<char>(0xB0));
     const __m128i k_9d = _mm_set1_epi8(static_cast<char>(0x9D));
+    const __m128i k_tab = _mm_set1_epi8('\t');
     uint32_t carry = 0;  // continuation bytes owed to the next chunk (bit 0, 1)
     while (i + 17 <= n_) {
       const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_ + i));
@@ -159,13 +162,17 @@ class PreScan {
       const __m128i lead =
           _mm_and_si128(_mm_cmpgt_epi8(x, k_lead_lo), _mm_cmplt_epi8(x, k_lead_hi));
       __m128i plain = _mm_and_si128(_mm_cmpgt_epi8(x, k_space_minus_one), _mm_cmplt_epi8(x, k_del));
+      plain = _mm_or_si128(plain, _mm_cmpeq_epi8(x, k_tab));
       // With repeat on, ! ? . ~ pass only when the next byte differs.
       if (a_.repeat)
         plain = _mm_andnot_si128(_mm_and_si128(repeat_punct(x), _mm_cmpeq_epi8(x, next)), plain);
       const auto lead_mask = static_cast<uint32_t>(_mm_movemask_epi8(lead));
       const auto cont_mask = static_cast<uint32_t>(_mm_movemask_epi8(cont));
       const auto plain_mask = static_cast<uint32_t>(_mm_movemask_epi8(plain));
-      if ((lead_mask | cont_mask | plain_mask) != 0xFFFF) break;
+      if ((lead_mask | cont_mask | plain_mask) != 0xFFFF &&
+          (lead_mask | cont_mask | plain_mask | lone_newlines(x, next, i)) != 0xFFFF) {
+        break;
+      }
       // Each lead owns exactly the two bytes after it.
       const uint32_t owed = (lead_mask << 1) | (lead_mask << 2);
       if (cont_mask != ((owed | carry) & 0xFFFF)) break;
@@ -186,6 +193,23 @@ class PreScan {
   }
 
 #if defined(__SSE2__)
+  // Mask of the newlines of the chunk x at i that no rule changes: not the
+  // text's first byte, not after a blank or another newline, not before a
+  // newline (no trailing blank, no blank line).
+  uint32_t lone_newlines(__m128i x, __m128i next, size_t i) const {
+    const __m128i newline = _mm_set1_epi8('\n');
+    const __m128i newlines = _mm_cmpeq_epi8(x, newline);
+    if (_mm_movemask_epi8(newlines) == 0) return 0;
+    // The byte before each one; before the text's first byte, as if a newline.
+    const __m128i prev = i > 0 ? _mm_loadu_si128(reinterpret_cast<const __m128i*>(p_ + i - 1))
+                               : _mm_or_si128(_mm_slli_si128(x, 1), _mm_cvtsi32_si128('\n'));
+    const __m128i after_break =
+        _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(prev, newline), _mm_cmpeq_epi8(prev, _mm_set1_epi8('\t'))),
+                     _mm_cmpeq_epi8(prev, _mm_set1_epi8(' ')));
+    const __m128i lone = _mm_andnot_si128(_mm_or_si128(after_break, _mm_cmpeq_epi8(next, newline)), newlines);
+    return static_cast<uint32_t>(_mm_movemask_epi8(lone));
+  }
+
   static __m128i repeat_punct(__m128i x) {
     const __m128i a =
         _mm_or_si128(_mm_cmpeq_epi8(x, _mm_set1_epi8('!')), _mm_cmpeq_epi8(x, _mm_set1_epi8('?')));

@@ -377,7 +377,7 @@ TEST(NormalizeFastPath, AnythingARuleWouldChangeLeavesTheFastPath) {
 // The pre-scan skips 16-byte chunks at a time: clean text of every alignment
 // must pass, and a suspicious piece at any offset must be caught.
 TEST(NormalizeFastPath, ChunkedScanFindsPiecesAtEveryOffset) {
-  const std::string base = "가나다 abc 힣힢 XYZ, 아자차카타파하 (0123) 각낙닥 ~!? 끝.";
+  const std::string base = "가나다 abc 힣힢 XYZ,\n아자차카타파하 (0123)\t각낙닥 ~!? 끝.\n다음";
   for (size_t shift = 0; shift < 20; ++shift) {
     const std::string clean = std::string(shift, 'x') + base + base;
     EXPECT_FALSE(detail::may_change(clean, NormalizeOptions{})) << shift;
@@ -386,6 +386,7 @@ TEST(NormalizeFastPath, ChunkedScanFindsPiecesAtEveryOffset) {
       "\u1100", "\u11a8", "\u1161",   "\ua960",   "\ud7b0",       "\u3164", "\r",
       "\x01",   "\x7f",   "\u200b",   "\u200d",   "\u00a0",       "\u3000", "\uff21",
       "\uffa1", " \n",    "\n\n\n\n", "\xea\xb0", "\xed\xa0\x80", "\xff",   "\xc2\x85",
+      "\t\n",   "\n\n\n\n\n",
   };
   // Changes the text only next to some characters ("c\u0301" -> "ć").
   const std::vector<std::string> sometimes = {"\u0301", "\u0323", "\u2026", "\U0001F468"};
@@ -403,6 +404,11 @@ TEST(NormalizeFastPath, ChunkedScanFindsPiecesAtEveryOffset) {
       EXPECT_EQ(normalize_text(text, options).text, reference(text, options, &mask));
     };
     for (const std::string& piece : pieces) check(piece, NormalizeOptions{}, true);
+    // With no blank line allowed, a doubled newline anywhere (or one at the start) is a change.
+    NormalizeOptions no_blank_lines;
+    no_blank_lines.max_blank_lines = 0;
+    check("\n\n", no_blank_lines, true);
+    if (at == 0) check("\n", no_blank_lines, true);
     for (const std::string& piece : repeat_pieces) check(piece, repeat, true);
     for (const std::string& piece : sometimes) check(piece, NormalizeOptions{}, false);
   }
