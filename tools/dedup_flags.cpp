@@ -10,7 +10,7 @@ void DedupFlags::add_to(CLI::App& command) {
   command.add_flag("--near,!--no-near", near, "Also remove near-duplicates (default on)");
   command.add_option("--threshold", threshold, "Near-duplicate Jaccard threshold")->capture_default_str();
   command.add_option("--ngram", ngram, "Character n-gram size for near-duplicates")->capture_default_str();
-  command.add_option("--permutations", permutations, "MinHash permutations")->capture_default_str();
+  command.add_option("--permutations", permutations, "MinHash signature length (positions; one-permutation hashing)")->capture_default_str();
   command.add_option("--against", against, "Reference files: remove records that match any of their records");
   command.add_option("--against-map", against_map, "--map for the reference files (e.g. prompt=question)");
   command.add_option("--against-schema", against_schema, "--schema for the reference files")->capture_default_str();
