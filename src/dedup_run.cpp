@@ -18,6 +18,7 @@
 
 #include "dadeum/spill.hpp"
 #include "detail/file_window.hpp"
+#include "detail/splitter.hpp"
 #include "dadeum/writer.hpp"
 
 
@@ -32,10 +33,13 @@ struct BatchKeys {
 
 // Pass 2 reads only the records of candidate pairs: their ordinals, in batch order, and
 // (computed in parallel) their key texts, and shingle sets for those with earlier partners.
+// Records per batch of the verification read: about 2 MB of generated records, like the
+// reader's batches.
+constexpr size_t kVerifyBatchRecords = 1024;
+
 struct BatchOrdinals {
   std::vector<uint32_t> ordinals;
   std::vector<std::string> texts;
-  std::vector<std::vector<uint64_t>> shingles;
 };
 
 // Copies an input that cannot be read twice (stdin, a pipe such as bash's <(...), a device) to
@@ -292,11 +296,14 @@ Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, Sc
   return Status::ok();
 }
 
-// Second read: only the records in a candidate pair are parsed; each one's key text (not its
-// shingles, three times larger) is held until its last partner has been seen. The serial sink
-// only pairs each record with its held earlier partners; the pairs' Jaccard (re-shingling the
-// partner, then comparing) is computed by tasks beside the read, and the results are applied
-// in the sink's order once the read is done, so they do not depend on the thread count.
+// Second look, at the records of candidate pairs only: they are taken from the spill, where
+// every kept record's original bytes are (or, for a plain JSONL input, where in the input they
+// are), not by reading the inputs again; each is parsed and normalized again to give its key
+// text (not its shingles, three times larger), held until its last partner has been seen. The
+// serial sink only pairs each record with its held earlier partners; the pairs' Jaccard
+// (re-shingling the partner, then comparing) is computed by tasks beside the read, and the
+// results are applied in the sink's order once the read is done, so they do not depend on the
+// thread count.
 Status DedupRun::verify_candidates(const BatchStage& transform) {
   std::vector<uint32_t> needed = index_.records_to_verify();
   std::unordered_map<uint32_t, std::vector<uint32_t>> earlier_partners;  // b -> all a < b
@@ -306,41 +313,75 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
     ++pending[a];
   }
   std::unordered_map<uint32_t, std::shared_ptr<const std::string>> held;
-  auto reader = open_reader();
-  if (!reader.is_ok()) return reader.status();
-  auto select = [&](Batch& batch) {
+  SpillFile::Cursor cursor(*spill_);
+  InputWindow window;
+  uint32_t ordinal = 0;      // of the next spill entry
+  size_t next_needed = 0;    // into `needed`
+  uint64_t sequence = 0;
+  std::string_view entry;
+  bool entry_waiting = false;  // `entry` belongs to another input than the batch: the next batch's
+  uint32_t checked = UINT32_MAX;  // the input whose state was last checked
+  auto next_batch = [&]() -> Result<std::unique_ptr<Batch>> {
+    if (next_needed == needed.size()) return std::unique_ptr<Batch>();
+    auto batch = std::make_unique<Batch>();
+    batch->sequence = sequence++;
     auto selected = std::make_shared<BatchOrdinals>();
-    size_t kept = 0;
-    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
-      uint32_t ordinal = ordinal_of(batch, idx);
-      if (!std::binary_search(needed.begin(), needed.end(), ordinal)) continue;
-      if (kept != idx) batch.records[kept] = std::move(batch.records[idx]);
-      ++kept;
-      selected->ordinals.push_back(ordinal);
+    std::vector<size_t> ends;
+    SpilledRecord record;
+    while (next_needed < needed.size() && selected->ordinals.size() < kVerifyBatchRecords) {
+      if (!entry_waiting) {
+        Result<bool> more = cursor.next(entry);
+        if (!more.is_ok()) return more.status();
+        if (!more.value()) return Status(StatusCode::kInternal, "spill ends before record " + std::to_string(needed[next_needed]));
+        if (ordinal++ != needed[next_needed]) continue;
+      }
+      if (!read_spilled_record(entry, record) || record.kind != SpilledRecord::Kind::kKept || record.source >= infos_.size()) {
+        return Status(StatusCode::kInternal, "damaged spill entry for record " + std::to_string(needed[next_needed]));
+      }
+      if (!selected->ordinals.empty() && record.source != batch->source) {
+        entry_waiting = true;
+        break;
+      }
+      entry_waiting = false;
+      if (record.in_input) {
+        if (record.source != checked) {
+          if (file_state(paths_[record.source]) != input_states_[record.source]) return changed_input(record.source);
+          checked = record.source;
+        }
+        DADEUM_RETURN_IF_ERROR(window.fetch(paths_[record.source], record.offset, record.length, record.raw));
+        record.raw = record.raw.substr(0, record.length);
+      }
+      batch->source = record.source;
+      batch->buffer.append(record.raw);
+      batch->buffer += '\n';
+      ends.push_back(batch->buffer.size() - 1);
+      selected->ordinals.push_back(needed[next_needed++]);
     }
-    batch.records.resize(kept);
-    batch.stage_keys = selected;
+    batch->buffer.append(detail::kParserPadding, ' ');  // simdjson reads a little past each record
+    batch->schema = infos_[batch->source].schema;
+    size_t begin = 0;
+    for (size_t end : ends) {
+      Example& example = batch->records.emplace_back();
+      example.raw = std::string_view(batch->buffer).substr(begin, end - begin);
+      example.where.source = batch->source;
+      begin = end + 1;
+    }
+    batch->stage_keys = selected;
+    return batch;
   };
   const MinHashConfig& config = keys_.config();
-  auto shingle = [&](Batch& batch) {
+  auto key_texts = [&](Batch& batch) {
     if (transform) transform(batch);
     auto selected = std::static_pointer_cast<BatchOrdinals>(batch.stage_keys);
     selected->texts.resize(batch.records.size());
-    selected->shingles.resize(batch.records.size());
     for (size_t idx = 0; idx < batch.records.size(); ++idx) {
       canonical_key_text(batch.records[idx], options_.key, selected->texts[idx]);
-      // Shingles only for a record compared now, with its earlier partners; a record that is
-      // only an earlier partner is held as text and shingled by the pairs' task.
-      if (earlier_partners.count(selected->ordinals[idx]) != 0) {  // read-only during the read
-        shingle_hashes(selected->texts[idx], config.ngram, selected->shingles[idx], config.seed);
-      }
     }
   };
   // One job per pair; a batch's jobs are computed by one task. The deque keeps each batch's
   // vector in place while its task runs.
   struct PairJob {
-    std::shared_ptr<const std::string> partner_text;
-    std::shared_ptr<const std::vector<uint64_t>> shingles;
+    std::shared_ptr<const std::string> partner_text, text;
     uint32_t partner = 0, ordinal = 0;
     double similarity = 0;
   };
@@ -353,35 +394,33 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
     std::vector<PairJob> batch_jobs;
     for (size_t idx = 0; idx < batch.records.size(); ++idx) {
       uint32_t ordinal = selected->ordinals[idx];
+      auto text = std::make_shared<const std::string>(std::move(selected->texts[idx]));
       if (auto it = earlier_partners.find(ordinal); it != earlier_partners.end()) {
-        auto shingles = std::make_shared<const std::vector<uint64_t>>(std::move(selected->shingles[idx]));
         for (uint32_t partner : it->second) {
-          std::shared_ptr<const std::string>& text = held[partner];
-          if (text == nullptr) text = std::make_shared<const std::string>();  // not seen again: nothing shared
-          batch_jobs.push_back({text, shingles, partner, ordinal, 0});
+          std::shared_ptr<const std::string>& partner_text = held[partner];
+          if (partner_text == nullptr) partner_text = std::make_shared<const std::string>();  // not seen again: nothing shared
+          batch_jobs.push_back({partner_text, text, partner, ordinal, 0});
           if (--pending[partner] == 0) held.erase(partner);
         }
       }
-      if (pending[ordinal] > 0) held[ordinal] = std::make_shared<const std::string>(std::move(selected->texts[idx]));
+      if (pending[ordinal] > 0) held[ordinal] = text;
     }
     if (batch_jobs.empty()) return Status::ok();
     if (running.load() >= kMaxRunning) verifying.wait();
     std::vector<PairJob>& these = jobs.emplace_back(std::move(batch_jobs));
     ++running;
     verifying.run([&these, &running, &config] {
-      std::vector<uint64_t> partner_shingles;
       for (PairJob& job : these) {
-        shingle_hashes(*job.partner_text, config.ngram, partner_shingles, config.seed);
-        job.similarity = jaccard(partner_shingles, *job.shingles);
+        job.similarity = shingle_jaccard(*job.partner_text, *job.text, config.ngram, config.seed);
         job.partner_text.reset();
-        job.shingles.reset();
+        job.text.reset();
       }
       --running;
     });
     return Status::ok();
   };
   Counts counts;
-  Status read = run_stream(*reader.value(), pipeline_, shingle, sink, counts, select);
+  Status read = run_batches(next_batch, read_, pipeline_, key_texts, sink, counts);
   verifying.wait();
   DADEUM_RETURN_IF_ERROR(read);
   for (const std::vector<PairJob>& batch_jobs : jobs) {

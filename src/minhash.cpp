@@ -129,6 +129,73 @@ double jaccard(const std::vector<uint64_t>& shingles_a, const std::vector<uint64
   return static_cast<double>(common) / static_cast<double>(all);
 }
 
+namespace {
+
+// The two shingle sets of shingle_jaccard(), in one open-addressing table of hashes with a
+// byte of flags per slot (bit 0: in a, bit 1: in b). The table is kept per thread and not
+// cleared between calls: a slot belongs to the current call only when its stamp is the
+// call's (clearing a table twice the size of two 1-2 KB texts for every pair cost as much as
+// the hashing).
+class ShingleUnion {
+ public:
+  void reset(size_t shingles) {
+    size_t slots = 64;
+    while (slots < 2 * shingles) slots *= 2;
+    if (++stamp_ == 0 || slots > table_.size()) {  // a new table, or stamps about to repeat
+      table_.assign(std::max(slots, table_.size()), Slot{});
+      stamp_ = 1;
+    }
+    mask_ = slots - 1;
+    shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(slots));
+    count_[0] = count_[1] = common_ = 0;
+  }
+  // side 0 (a) or 1 (b); the sets' sizes and the common count follow as shingles are added.
+  void add(uint64_t hash, unsigned side) {
+    size_t slot = static_cast<size_t>(hash >> shift_);
+    while (table_[slot].stamp == stamp_ && table_[slot].hash != hash) slot = (slot + 1) & mask_;
+    Slot& entry = table_[slot];
+    if (entry.stamp != stamp_) entry = Slot{hash, stamp_, 0};
+    const uint8_t bit = static_cast<uint8_t>(1u << side);
+    if ((entry.flags & bit) != 0) return;  // already in this set
+    entry.flags |= bit;
+    ++count_[side];
+    if (entry.flags == 3) ++common_;
+  }
+  double jaccard() const {
+    const size_t all = count_[0] + count_[1] - common_;
+    return all == 0 ? 1.0 : static_cast<double>(common_) / static_cast<double>(all);
+  }
+
+ private:
+  struct Slot {
+    uint64_t hash = 0;
+    uint32_t stamp = 0;
+    uint8_t flags = 0;
+  };
+  std::vector<Slot> table_;
+  uint32_t stamp_ = 0;
+  size_t mask_ = 0;
+  unsigned shift_ = 58;
+  size_t count_[2] = {0, 0};
+  size_t common_ = 0;
+};
+
+}  // namespace
+
+double shingle_jaccard(std::string_view text_a, std::string_view text_b, uint32_t ngram, uint64_t seed) {
+  thread_local ShingleUnion sets;
+  thread_local std::vector<size_t> starts;
+  thread_local std::vector<uint64_t> hashes_a, hashes_b;
+  hashes_a.clear();
+  hashes_b.clear();
+  detail::for_each_shingle_hash(text_a, ngram, seed, starts, [&](uint64_t hash) { hashes_a.push_back(hash); });
+  detail::for_each_shingle_hash(text_b, ngram, seed, starts, [&](uint64_t hash) { hashes_b.push_back(hash); });
+  sets.reset(hashes_a.size() + hashes_b.size());
+  for (uint64_t hash : hashes_a) sets.add(hash, 0);
+  for (uint64_t hash : hashes_b) sets.add(hash, 1);
+  return sets.jaccard();
+}
+
 MinHasher::MinHasher(const MinHashConfig& config) : config_(config) {}
 
 MinHasher& MinHasher::for_this_thread(const MinHashConfig& config) {

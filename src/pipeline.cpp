@@ -36,13 +36,19 @@ ThreadLimit::~ThreadLimit() { delete impl_; }
 
 Status run_stream(InputReader& reader, const PipelineOptions& options, const BatchStage& stage,
                   const BatchSink& sink, Counts& counts, const BatchStage& before_parse) {
+  return run_batches([&reader] { return reader.next(); }, reader.options(), options, stage, sink, counts,
+                     before_parse);
+}
+
+Status run_batches(const BatchSource& next_batch, const ReadOptions& read_options, const PipelineOptions& options,
+                   const BatchStage& stage, const BatchSink& sink, Counts& counts, const BatchStage& before_parse) {
   size_t threads = ThreadLimit::resolve(options.threads);
   ThreadLimit limit(threads);
-  RecordParser parser(reader.options());
+  RecordParser parser(read_options);
   size_t tokens = std::max<size_t>(2, threads * options.tokens_per_thread);
 
   auto read = [&](tbb::flow_control& control) -> Batch* {
-    Result<std::unique_ptr<Batch>> next = reader.next();
+    Result<std::unique_ptr<Batch>> next = next_batch();
     if (!next.is_ok()) throw StopPipeline{next.status()};
     if (!next.value()) {
       control.stop();

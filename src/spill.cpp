@@ -1,10 +1,11 @@
 // The spill file and the encoding of one record in it. An entry is
-//   kind (1 byte) | code | dropped head | raw | line
-// each part a little-endian u64 length and its bytes. A kept record whose output line is its
-// original bytes (kind 'S') stores raw + '\n' once, as its raw part, and no line part; when
-// those bytes sit in a plain JSONL input (kind 'I') it stores where: source, offset and
-// length, three u64 after the head, as most records of a big run are of this kind and
-// writing them to disk again would cost more than reading them again.
+//   kind (1 byte) | code | dropped head | [source] | raw | line
+// each part a little-endian u64 length and its bytes; a kept record also has its input's index
+// (a u64) after the head. A kept record whose output line is its original bytes (kind 'S')
+// stores raw + '\n' once, as its raw part, and no line part; when those bytes sit in a plain
+// JSONL input (kind 'I') it stores where: offset and length, two u64 after the source, as most
+// records of a big run are of this kind and writing them to disk again would cost more than
+// reading them again.
 #include "dadeum/spill.hpp"
 
 #include <fcntl.h>
@@ -106,20 +107,37 @@ Status SpillFile::write(std::string_view framed) {
   return Status::ok();
 }
 
-Status SpillFile::read_back(const std::function<Status(std::string_view entry)>& each) const {
-  detail::FileWindow window(fd_, where_);
-  uint64_t offset = 0;
-  while (offset < bytes_) {
-    std::string_view bytes;
-    uint64_t size = 0;
-    if (!window.fetch(offset, 8, bytes).is_ok() || !get_u64(bytes, size) || offset + 8 + size > bytes_ ||
-        !window.fetch(offset + 8, size, bytes).is_ok()) {
-      return Status(StatusCode::kInternal, "damaged spill file " + where_);
-    }
-    DADEUM_RETURN_IF_ERROR(each(bytes.substr(0, size)));
-    offset += 8 + size;
+struct SpillFile::Cursor::Window {
+  Window(int fd, const std::string& where) : file(fd, where) {}
+  detail::FileWindow file;
+};
+
+SpillFile::Cursor::Cursor(const SpillFile& spill) : spill_(spill), window_(std::make_unique<Window>(spill.fd_, spill.where_)) {}
+
+SpillFile::Cursor::~Cursor() = default;
+
+Result<bool> SpillFile::Cursor::next(std::string_view& entry) {
+  if (offset_ >= spill_.bytes_) return false;
+  std::string_view bytes;
+  uint64_t size = 0;
+  if (!window_->file.fetch(offset_, 8, bytes).is_ok() || !get_u64(bytes, size) || offset_ + 8 + size > spill_.bytes_ ||
+      !window_->file.fetch(offset_ + 8, size, bytes).is_ok()) {
+    return Status(StatusCode::kInternal, "damaged spill file " + spill_.where_);
   }
-  return Status::ok();
+  entry = bytes.substr(0, size);
+  offset_ += 8 + size;
+  return true;
+}
+
+Status SpillFile::read_back(const std::function<Status(std::string_view entry)>& each) const {
+  Cursor cursor(*this);
+  std::string_view entry;
+  for (;;) {
+    Result<bool> more = cursor.next(entry);
+    if (!more.is_ok()) return more.status();
+    if (!more.value()) return Status::ok();
+    DADEUM_RETURN_IF_ERROR(each(entry));
+  }
 }
 
 void append_spilled_record(std::string& out, Example& record, std::string_view source, Schema to, bool raw_in_input) {
@@ -135,10 +153,9 @@ void append_spilled_record(std::string& out, Example& record, std::string_view s
       const size_t head = begin_part(out);
       append_dropped_head(out, record, source);
       end_part(out, head);
+      put_u64(out, record.where.source);
       if (kind == kKeptInInput) {
-        for (uint64_t value : {uint64_t{record.where.source}, record.where.byte_offset, uint64_t{record.raw.size()}}) {
-          put_u64(out, value);
-        }
+        for (uint64_t value : {record.where.byte_offset, uint64_t{record.raw.size()}}) put_u64(out, value);
       } else if (kind == kKeptAsRead) {
         put_u64(out, record.raw.size() + 1);
         out.append(record.raw);
@@ -172,11 +189,15 @@ bool read_spilled_record(std::string_view entry, SpilledRecord& record) {
   record.in_input = kind == kKeptInInput;
   entry.remove_prefix(1);
   if (!get_part(entry, record.code) || !get_part(entry, record.dropped_head)) return false;
-  if (record.in_input) {
+  record.source = 0;
+  if (record.kind == SpilledRecord::Kind::kKept) {
     uint64_t source = 0;
-    record.raw = record.line = {};
-    if (!get_u64(entry, source) || !get_u64(entry, record.offset) || !get_u64(entry, record.length)) return false;
+    if (!get_u64(entry, source) || source > UINT32_MAX) return false;
     record.source = static_cast<uint32_t>(source);
+  }
+  if (record.in_input) {
+    record.raw = record.line = {};
+    if (!get_u64(entry, record.offset) || !get_u64(entry, record.length)) return false;
     return entry.empty();
   }
   if (!get_part(entry, record.raw)) return false;

@@ -39,6 +39,15 @@ class ThreadLimit {
 using BatchStage = std::function<void(Batch&)>;    //!< runs in parallel on whole batches
 using BatchSink = std::function<Status(Batch&)>;   //!< runs serially, in input order
 
+//! Hands out the next batch, or nullptr at the end (an error stops the run).
+using BatchSource = std::function<Result<std::unique_ptr<Batch>>()>;
+
+//! Streams every batch of `next` through parse (with `read`'s options), then `stage` (may be
+//! empty), then `sink`, as run_stream() does for a reader's batches.
+Status run_batches(const BatchSource& next, const ReadOptions& read, const PipelineOptions& options,
+                   const BatchStage& stage, const BatchSink& sink, Counts& counts,
+                   const BatchStage& before_parse = nullptr);
+
 //! Streams every record of `reader` through parse, then `stage` (may be empty), then `sink`.
 //! A sink error stops the run and is returned. `counts` is filled from the records' verdicts
 //! as the sink saw them. `before_parse` (may be empty) runs in parallel on the unparsed

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,21 @@ class SpillFile {
   Status read_back(const std::function<Status(std::string_view entry)>& each) const;
   uint64_t bytes() const { return bytes_; }
 
+  //! Reads the entries in order, one call at a time.
+  class Cursor {
+   public:
+    explicit Cursor(const SpillFile& spill);
+    ~Cursor();
+    //! The next entry (valid until the next call), or false after the last one.
+    Result<bool> next(std::string_view& entry);
+
+   private:
+    struct Window;
+    const SpillFile& spill_;
+    std::unique_ptr<Window> window_;
+    uint64_t offset_ = 0;
+  };
+
  private:
   SpillFile() = default;
   int fd_ = -1;
@@ -50,7 +66,7 @@ struct SpilledRecord {
   //! `in_input` is set, `raw` and `line` are empty, and the reader of the spill takes the
   //! `length` bytes at `offset` of input `source` as `raw`.
   bool in_input = false;
-  uint32_t source = 0;
+  uint32_t source = 0;  //!< kept: the input it came from
   uint64_t offset = 0, length = 0;
 };
 

@@ -216,6 +216,27 @@ TEST(Jaccard, ExactOnSmallSets) {
   EXPECT_DOUBLE_EQ(jaccard({}, {}), 1.0);
 }
 
+TEST(Jaccard, ShingleJaccardEqualsTheSortedSets) {
+  // Texts from a few syllables, so shingles repeat within and across texts; empty and short
+  // texts; several n.
+  Lcg rng(99);
+  const std::vector<std::string> fixed = {"", "가", "가나", "가가가가가가가가", "ab ab ab", "\xff\xfe"};
+  for (int pair_idx = 0; pair_idx < 2000; ++pair_idx) {
+    auto make = [&](size_t length) {
+      std::string text;
+      for (size_t pos = 0; pos < length; ++pos) text += rng.next() % 7 == 0 ? std::string(" ") : syllable(rng.next() % 6);
+      return text;
+    };
+    std::string a = pair_idx < 36 ? fixed[pair_idx % 6] : make(rng.next() % 300);
+    std::string b = pair_idx < 36 ? fixed[pair_idx / 6] : rng.next() % 3 == 0 ? a + make(rng.next() % 20) : make(rng.next() % 300);
+    const uint32_t ngram = 1 + pair_idx % 6;
+    std::vector<uint64_t> set_a, set_b;
+    shingle_hashes(a, ngram, set_a, 5);
+    shingle_hashes(b, ngram, set_b, 5);
+    ASSERT_EQ(shingle_jaccard(a, b, ngram, 5), jaccard(set_a, set_b)) << pair_idx;
+  }
+}
+
 TEST(Jaccard, OfKoreanTexts) {
   // 5 bigrams each (가나 나다 다라 라마 마바 / 가나 나다 다라 라마 마사), 4 shared, 6 in all.
   EXPECT_DOUBLE_EQ(true_jaccard("가나다라마바", "가나다라마사", 2), 4.0 / 6.0);
