@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "dadeum/dedup_engine.hpp"
+#include "detail/minhash_shingles.hpp"
 
 namespace dadeum {
 namespace {
@@ -204,6 +205,19 @@ TEST(Shingles, InvalidUtf8IsHarmless) {
     std::vector<uint32_t> signature;
     minhash_signature(text, make_minhash_config(0.8), signature);
     EXPECT_EQ(signature.size(), 128u);
+  }
+}
+
+TEST(MinHashShingles, ShortShingleHashIsXxh3) {
+  // The shortcut for shingles of up to 16 bytes gives XXH3_64bits_withSeed's value at every
+  // length, and with seed 0 (the signature golden values pin the hash itself).
+  Lcg rng(5);
+  char bytes[40];
+  for (int trial = 0; trial < 20000; ++trial) {
+    const size_t length = trial % 41;
+    for (size_t pos = 0; pos < length; ++pos) bytes[pos] = static_cast<char>(rng.next());
+    const uint64_t seed = trial % 3 == 0 ? 0 : (uint64_t{rng.next()} << 32 | rng.next());
+    ASSERT_EQ(detail::shingle_hash(bytes, length, seed), XXH3_64bits_withSeed(bytes, length, seed)) << length;
   }
 }
 

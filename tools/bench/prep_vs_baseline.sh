@@ -18,12 +18,24 @@ corpus=$work/corpus.jsonl
 [[ -f "$corpus" ]] || /usr/bin/python3 $bench/gen_corpus.py --records "$records" --out "$corpus" >/dev/null
 cat "$corpus" >/dev/null
 
-timed() {  # label, command... -> "label seconds max_rss_kb"
+# Each run is repeated (DADEUM_BENCH_RUNS times for dadeum, default 5; DADEUM_BASELINE_RUNS for
+# the baseline, default 3) and the median is reported: on this shared VM single runs of the
+# same binary vary by 15-20%.
+runs_dadeum=${DADEUM_BENCH_RUNS:-5}
+runs_baseline=${DADEUM_BASELINE_RUNS:-3}
+timed() {  # label, command... -> "label seconds max_rss_kb" (medians)
   local label=$1
   shift
-  local log=$work/time-$label.txt
-  /usr/bin/time -f "%e %M" -o "$log" "$@" >/dev/null 2>"$work/stderr-$label.txt"
-  echo "$label $(cat "$log")"
+  local log=$work/time-$label.txt runs=$runs_dadeum
+  [[ $label == baseline* ]] && runs=$runs_baseline
+  : >"$log.all"
+  for ((run = 0; run < runs; ++run)); do
+    [[ $# -ge 2 && "${*: -2:1}" == -o ]] && rm -rf "${*: -1}"
+    /usr/bin/time -f "%e %M" -o "$log" "$@" >/dev/null 2>"$work/stderr-$label.txt"
+    cat "$log" >>"$log.all"
+  done
+  local middle=$(((runs + 1) / 2))
+  echo "$label $(cut -d' ' -f1 "$log.all" | sort -g | sed -n "${middle}p") $(cut -d' ' -f2 "$log.all" | sort -g | sed -n "${middle}p")"
 }
 
 rm -rf "$work"/out-*
