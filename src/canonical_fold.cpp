@@ -138,10 +138,16 @@ inline size_t compact(ByteVector bytes, uint32_t keep, char* dst) {
   size_t count = 0;
   for (unsigned half = 0; half < 2; ++half) {
     const unsigned mask = (keep >> (8 * half)) & 0xFF;
+#if defined(__clang__)
+    // clang has no variable byte shuffle in its vector extensions (it builds only the
+    // sanitizer and fuzzing binaries here): the same compaction one byte at a time.
+    for (unsigned k = 0; k < 8; ++k) dst[count + k] = static_cast<char>(bytes[8 * half + kCompaction[mask][k]]);
+#else
     ByteVector order{};
     std::memcpy(&order, kCompaction[mask].data(), 8);
     const ByteVector picked = __builtin_shuffle(bytes, order + static_cast<unsigned char>(8 * half));
     std::memcpy(dst + count, &picked, 8);
+#endif
     count += kBitCount[mask];
   }
   return count;
