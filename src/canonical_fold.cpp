@@ -8,7 +8,7 @@
 // something was dropped, compacted. Anything else (other scripts, CJK
 // punctuation, full-width forms, invalid bytes) goes through ICU one code point
 // at a time. The two paths give the same result for every input
-// (CanonicalForm.FoldMatchesACodePointReference tests them against a plain
+// (CanonicalForm.MatchesTheDefinitionOnRandomTexts tests them against a plain
 // per-code-point fold).
 
 #include "detail/canonical_fold.hpp"

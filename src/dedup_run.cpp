@@ -88,14 +88,22 @@ std::string file_state(const std::string& path) {
          std::to_string(info.st_mtim.tv_sec) + "." + std::to_string(info.st_mtim.tv_nsec);
 }
 
+Status changed_input(const std::string& display) {
+  return io_error(display + " changed during the run; run again on a copy that stays as it is");
+}
+
 // Serves the bytes of records spilled by reference (SpilledRecord::in_input) from one
 // sequential read of their input: offsets only grow within an input, and inputs come in order.
+// Each time it opens an input it checks that the file is still the one the first read saw
+// (`state`, from file_state()).
 class InputWindow {
  public:
   ~InputWindow() { close(); }
 
-  Status fetch(const std::string& path, uint64_t offset, uint64_t length, std::string_view& bytes) {
+  Status fetch(const std::string& path, const std::string& state, const std::string& display, uint64_t offset,
+               uint64_t length, std::string_view& bytes) {
     if (path != path_) {
+      if (file_state(path) != state) return changed_input(display);
       close();
       fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
       if (fd_ < 0) return io_error("cannot read " + path + " again: " + std::strerror(errno));
@@ -320,7 +328,6 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
   uint64_t sequence = 0;
   std::string_view entry;
   bool entry_waiting = false;  // `entry` belongs to another input than the batch: the next batch's
-  uint32_t checked = UINT32_MAX;  // the input whose state was last checked
   auto next_batch = [&]() -> Result<std::unique_ptr<Batch>> {
     if (next_needed == needed.size()) return std::unique_ptr<Batch>();
     auto batch = std::make_unique<Batch>();
@@ -344,11 +351,9 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
       }
       entry_waiting = false;
       if (record.in_input) {
-        if (record.source != checked) {
-          if (file_state(paths_[record.source]) != input_states_[record.source]) return changed_input(record.source);
-          checked = record.source;
-        }
-        DADEUM_RETURN_IF_ERROR(window.fetch(paths_[record.source], record.offset, record.length, record.raw));
+        const uint32_t source = record.source;
+        DADEUM_RETURN_IF_ERROR(
+            window.fetch(paths_[source], input_states_[source], display_[source], record.offset, record.length, record.raw));
         record.raw = record.raw.substr(0, record.length);
       }
       batch->source = record.source;
@@ -455,10 +460,6 @@ void DedupRun::reserve_for(const Batch& first) {
   names_.reserve(records, records * (name_bytes / first.records.size() + 1));
 }
 
-Status DedupRun::changed_input(size_t source) const {
-  return io_error(display_[source] + " changed during the run; run again on a copy that stays as it is");
-}
-
 std::optional<Outcome> DedupRun::removal(uint32_t ordinal) const {
   const DedupDecision& decision = index_.decision(ordinal);
   if (decision.reason == DedupReason::kNone) return std::nullopt;
@@ -479,19 +480,16 @@ Status DedupRun::replay(const ReplaySink& each) const {
   SpilledRecord record;
   InputWindow window;
   std::string line;  // raw + '\n' when the input's line does not end in '\n' alone
-  uint32_t checked = UINT32_MAX;  // the input whose state was last checked
   Status replayed = spill_->read_back([&](std::string_view entry) -> Status {
     if (!read_spilled_record(entry, record)) {
       return Status(StatusCode::kInternal, "damaged spill entry for record " + std::to_string(ordinal));
     }
     if (record.in_input) {
-      if (record.source >= paths_.size()) return Status(StatusCode::kInternal, "damaged spill entry");
-      if (record.source != checked) {
-        if (file_state(paths_[record.source]) != input_states_[record.source]) return changed_input(record.source);
-        checked = record.source;
-      }
+      const uint32_t source = record.source;
+      if (source >= paths_.size()) return Status(StatusCode::kInternal, "damaged spill entry");
       std::string_view bytes;
-      DADEUM_RETURN_IF_ERROR(window.fetch(paths_[record.source], record.offset, record.length, bytes));
+      DADEUM_RETURN_IF_ERROR(
+          window.fetch(paths_[source], input_states_[source], display_[source], record.offset, record.length, bytes));
       record.raw = bytes.substr(0, record.length);
       if (bytes.size() > record.length && bytes[record.length] == '\n') {
         record.line = bytes;
@@ -506,7 +504,7 @@ Status DedupRun::replay(const ReplaySink& each) const {
   if (!replayed.is_ok()) return replayed;
   // An input rewritten while it was being read again would mix two versions in one output.
   for (size_t source = 0; source < paths_.size(); ++source) {
-    if (file_state(paths_[source]) != input_states_[source]) return changed_input(source);
+    if (file_state(paths_[source]) != input_states_[source]) return changed_input(display_[source]);
   }
   return Status::ok();
 }

@@ -116,7 +116,6 @@ class DedupRun {
  private:
   Result<std::unique_ptr<InputReader>> open_reader();
   Status verify_candidates(const BatchStage& transform);
-  Status changed_input(size_t source) const;
   void reserve_for(const Batch& first);
   uint32_t ordinal_of(const Batch& batch, size_t record) const { return static_cast<uint32_t>(batch_first_[batch.sequence] + record); }
 
