@@ -137,8 +137,15 @@ Status AtomicFile::write(std::string_view bytes) {
     if (writer_->hash != nullptr) XXH3_128bits_update(writer_->hash, bytes.data(), bytes.size());
     return Status::ok();
   }
-  writer_->buffer.append(bytes);
-  return writer_->buffer.size() >= Writer::kChunk ? hand_over() : Status::ok();
+  // Whole buffers of kChunk bytes, however large the pieces: a larger write() costs more per
+  // byte (measured: prep's system time doubled when its writes grew to 3 MB).
+  while (!bytes.empty()) {
+    const size_t take = std::min(bytes.size(), Writer::kChunk - writer_->buffer.size());
+    writer_->buffer.append(bytes.substr(0, take));
+    bytes.remove_prefix(take);
+    if (writer_->buffer.size() == Writer::kChunk) DADEUM_RETURN_IF_ERROR(hand_over());
+  }
+  return Status::ok();
 }
 
 Status AtomicFile::commit() {

@@ -286,6 +286,8 @@ Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, Sc
     if (batch.sequence == 0) reserve_for(batch);
     if (batch_first_.size() <= batch.sequence) batch_first_.resize(batch.sequence + 1);
     batch_first_[batch.sequence] = index_.size();
+    if (batch_spill_.size() <= batch.sequence) batch_spill_.resize(batch.sequence + 1);
+    batch_spill_[batch.sequence] = spill_->bytes();
     auto keys = std::static_pointer_cast<BatchKeys>(batch.stage_keys);
     for (size_t idx = 0; idx < batch.records.size(); ++idx) {
       const Example& record = batch.records[idx];
@@ -474,39 +476,108 @@ std::optional<Outcome> DedupRun::removal(uint32_t ordinal) const {
   return outcome;
 }
 
-Status DedupRun::replay(const ReplaySink& each) const {
-  if (!spill_) return Status(StatusCode::kInternal, "replay() before index()");
-  uint32_t ordinal = 0;
-  SpilledRecord record;
-  InputWindow window;
-  std::string line;  // raw + '\n' when the input's line does not end in '\n' alone
-  Status replayed = spill_->read_back([&](std::string_view entry) -> Status {
-    if (!read_spilled_record(entry, record)) {
-      return Status(StatusCode::kInternal, "damaged spill entry for record " + std::to_string(ordinal));
+// One chunk of pass 3: the spill entries of pass 1's batch `chunk`, in order. Records spilled
+// by reference (SpilledRecord::in_input) take their bytes from one read of each input the chunk
+// covers: a chunk's records of one input are consecutive, with growing offsets.
+Status DedupRun::replay_chunk(size_t chunk, const ReplaySink& each) const {
+  const bool last = chunk + 1 == batch_first_.size();
+  const uint64_t first = batch_first_[chunk], end = last ? index_.size() : batch_first_[chunk + 1];
+  // Kept by each thread from chunk to chunk: fresh buffers would fault in new pages every time.
+  thread_local std::string framed, input_bytes;
+  thread_local std::vector<SpilledRecord> records;
+  DADEUM_RETURN_IF_ERROR(spill_->read_range(batch_spill_[chunk], last ? spill_->bytes() : batch_spill_[chunk + 1], framed));
+  records.resize(end - first);
+  struct InputRange {
+    uint32_t source;
+    uint64_t begin, end;  // in the input; end is one past the byte after the last record
+    size_t at;            // where its bytes start in `input_bytes`
+  };
+  std::vector<InputRange> ranges;
+  std::string_view rest = framed, entry;
+  for (SpilledRecord& record : records) {
+    if (!SpillFile::take_entry(rest, entry) || !read_spilled_record(entry, record) || record.source >= paths_.size()) {
+      return Status(StatusCode::kInternal, "damaged spill entry in the records from " + std::to_string(first));
     }
+    if (!record.in_input) continue;
+    if (ranges.empty() || ranges.back().source != record.source) ranges.push_back({record.source, record.offset, 0, 0});
+    ranges.back().end = std::max(ranges.back().end, record.offset + record.length + 1);
+  }
+  if (!rest.empty()) return Status(StatusCode::kInternal, "damaged spill entry in the records from " + std::to_string(first));
+
+  input_bytes.clear();
+  for (InputRange& range : ranges) {
+    range.at = input_bytes.size();
+    DADEUM_RETURN_IF_ERROR(read_again(range.source, range.begin, range.end, input_bytes));
+  }
+  std::string line;  // raw + '\n' when the input's line does not end in '\n' alone
+  auto range = ranges.begin();
+  for (size_t idx = 0; idx < records.size(); ++idx) {
+    SpilledRecord& record = records[idx];
     if (record.in_input) {
-      const uint32_t source = record.source;
-      if (source >= paths_.size()) return Status(StatusCode::kInternal, "damaged spill entry");
-      std::string_view bytes;
-      DADEUM_RETURN_IF_ERROR(
-          window.fetch(paths_[source], input_states_[source], display_[source], record.offset, record.length, bytes));
-      record.raw = bytes.substr(0, record.length);
-      if (bytes.size() > record.length && bytes[record.length] == '\n') {
-        record.line = bytes;
+      while (range->source != record.source) ++range;
+      const size_t range_end = std::next(range) == ranges.end() ? input_bytes.size() : std::next(range)->at;
+      const size_t at = range->at + static_cast<size_t>(record.offset - range->begin);
+      if (record.offset < range->begin || at + record.length > range_end) return io_error(display_[record.source] + " is shorter than when it was first read");
+      record.raw = std::string_view(input_bytes).substr(at, record.length);
+      if (at + record.length < range_end && input_bytes[at + record.length] == '\n') {
+        record.line = std::string_view(input_bytes).substr(at, record.length + 1);
       } else {
         line.assign(record.raw);
         line += '\n';
         record.line = line;
       }
     }
-    return each(ordinal++, record);
-  });
-  if (!replayed.is_ok()) return replayed;
-  // An input rewritten while it was being read again would mix two versions in one output.
+    DADEUM_RETURN_IF_ERROR(each(static_cast<uint32_t>(first + idx), record));
+  }
+  return Status::ok();
+}
+
+// Appends bytes [begin, end) of input `source` to `out` (fewer at its end), after checking that
+// the file is still the one the first read saw.
+Status DedupRun::read_again(uint32_t source, uint64_t begin, uint64_t end, std::string& out) const {
+  if (file_state(paths_[source]) != input_states_[source]) return changed_input(display_[source]);
+  const int fd = ::open(paths_[source].c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return io_error("cannot read " + paths_[source] + " again: " + std::strerror(errno));
+  const size_t at = out.size();
+  out.resize(at + static_cast<size_t>(end - begin));
+  size_t filled = 0;
+  while (at + filled < out.size()) {
+    ssize_t got = ::pread(fd, out.data() + at + filled, out.size() - at - filled, static_cast<off_t>(begin + filled));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) {
+      const int error = errno;
+      ::close(fd);
+      return io_error("cannot read " + paths_[source] + " again: " + std::strerror(error));
+    }
+    if (got == 0) break;
+    filled += static_cast<size_t>(got);
+  }
+  ::close(fd);
+  out.resize(at + filled);
+  return Status::ok();
+}
+
+// An input rewritten while it was being read again would mix two versions in one output.
+Status DedupRun::check_inputs_unchanged() const {
   for (size_t source = 0; source < paths_.size(); ++source) {
     if (file_state(paths_[source]) != input_states_[source]) return changed_input(display_[source]);
   }
   return Status::ok();
+}
+
+Status DedupRun::replay(const ReplaySink& each) const {
+  if (!spill_) return Status(StatusCode::kInternal, "replay() before index()");
+  for (size_t chunk = 0; chunk < batch_first_.size(); ++chunk) DADEUM_RETURN_IF_ERROR(replay_chunk(chunk, each));
+  return check_inputs_unchanged();
+}
+
+Status DedupRun::replay(const ReplayPlace& place, const std::function<Status(OrderedItem& chunk)>& commit) const {
+  if (!spill_) return Status(StatusCode::kInternal, "replay() before index()");
+  auto work = [&](OrderedItem& chunk) {
+    return replay_chunk(chunk.index, [&](uint32_t ordinal, const SpilledRecord& record) { return place(ordinal, record, chunk); });
+  };
+  DADEUM_RETURN_IF_ERROR(run_in_order(batch_first_.size(), pipeline_, work, commit));
+  return check_inputs_unchanged();
 }
 
 void append_cluster_lines(std::string& out, const DedupRun& run) {

@@ -6,6 +6,7 @@
 #include <tbb/info.h>
 #include <tbb/parallel_pipeline.h>
 
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -88,6 +89,62 @@ Status run_batches(const BatchSource& next_batch, const ReadOptions& read_option
             tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, work) &
             tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::serial_in_order, finish) &
             tbb::make_filter<Batch*, void>(tbb::filter_mode::parallel, release));
+  } catch (StopPipeline& stop) {
+    return stop.status;
+  } catch (const std::bad_alloc&) {
+    return Status(StatusCode::kInternal, "out of memory");
+  } catch (const std::exception& error) {
+    return Status(StatusCode::kInternal, error.what());
+  }
+  return Status::ok();
+}
+
+Status run_in_order(size_t count, const PipelineOptions& options, const std::function<Status(OrderedItem&)>& work,
+                    const std::function<Status(OrderedItem&)>& commit) {
+  size_t threads = ThreadLimit::resolve(options.threads);
+  ThreadLimit limit(threads);
+  size_t tokens = std::max<size_t>(2, threads * options.tokens_per_thread);
+  // At most `tokens` items are in flight: they are made once and reused (their strings keep
+  // their capacity, so a long run does not fault in fresh pages for every item). Owned here,
+  // not by the pipeline, so a stopped run frees them too.
+  std::vector<OrderedItem> items(tokens);
+  std::vector<OrderedItem*> idle;
+  for (OrderedItem& item : items) idle.push_back(&item);
+  std::mutex idle_mutex;
+  size_t next = 0;
+  auto hand_out = [&](tbb::flow_control& control) -> OrderedItem* {
+    if (next == count) {
+      control.stop();
+      return nullptr;
+    }
+    OrderedItem* item = nullptr;
+    {
+      std::lock_guard lock(idle_mutex);
+      item = idle.back();
+      idle.pop_back();
+    }
+    item->index = next++;
+    item->state.reset();
+    for (std::string& out : item->out) out.clear();
+    return item;
+  };
+  auto run_work = [&](OrderedItem* item) -> OrderedItem* {
+    Status status = work(*item);
+    if (!status.is_ok()) throw StopPipeline{std::move(status)};
+    return item;
+  };
+  auto run_commit = [&](OrderedItem* item) {
+    Status status = commit(*item);
+    {
+      std::lock_guard lock(idle_mutex);
+      idle.push_back(item);
+    }
+    if (!status.is_ok()) throw StopPipeline{std::move(status)};
+  };
+  try {
+    tbb::parallel_pipeline(tokens, tbb::make_filter<void, OrderedItem*>(tbb::filter_mode::serial_in_order, hand_out) &
+                                       tbb::make_filter<OrderedItem*, OrderedItem*>(tbb::filter_mode::parallel, run_work) &
+                                       tbb::make_filter<OrderedItem*, void>(tbb::filter_mode::serial_in_order, run_commit));
   } catch (StopPipeline& stop) {
     return stop.status;
   } catch (const std::bad_alloc&) {

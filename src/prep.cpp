@@ -263,43 +263,76 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     files[idx]->hash_contents();  // hashed as written, for the manifest
   }
   size_t dropped_file = with_test ? 3 : 2, rejects_file = dropped_file + 1, clusters_file = dropped_file + 2;
-  std::vector<uint64_t> lines(file_names.size(), 0);
-  auto add_line = [&](size_t file, std::string_view line) -> Status {  // AtomicFile buffers
-    ++lines[file];
-    return files[file]->write(line);
+  // What the records of one chunk add to the report, summed in input order.
+  struct ChunkTally {
+    Counts counts;
+    uint64_t train = 0, validation = 0, test = 0;
+    std::map<std::string, uint64_t> dropped_by_reason, rejected_by_code;
+    std::vector<uint64_t> lines;
   };
-  std::string late;
-  auto place = [&](uint32_t ordinal, const SpilledRecord& record) -> Status {
-    ++report.counts.read;
+  auto place = [&](uint32_t ordinal, const SpilledRecord& record, OrderedItem& chunk) -> Status {
+    if (!chunk.state) {
+      auto tally = std::make_shared<ChunkTally>();
+      tally->lines.resize(file_names.size());
+      chunk.state = tally;
+      chunk.out.resize(file_names.size());
+    }
+    ChunkTally& tally = *static_cast<ChunkTally*>(chunk.state.get());
+    auto add_line = [&](size_t file, std::string_view line) {
+      ++tally.lines[file];
+      chunk.out[file] += line;
+      return Status::ok();
+    };
+    ++tally.counts.read;
     switch (record.kind) {
       case SpilledRecord::Kind::kDropped:
-        ++report.counts.dropped;
-        ++report.dropped_by_reason[std::string(record.code)];
+        ++tally.counts.dropped;
+        ++tally.dropped_by_reason[std::string(record.code)];
         return add_line(dropped_file, record.line);
       case SpilledRecord::Kind::kRejected:
-        ++report.counts.rejected;
-        ++report.rejected_by_code[std::string(record.code)];
+        ++tally.counts.rejected;
+        ++tally.rejected_by_code[std::string(record.code)];
         return add_line(rejects_file, record.line);
       case SpilledRecord::Kind::kKept:
         break;
     }
     if (std::optional<Outcome> removal = run.removal(ordinal)) {
-      ++report.counts.dropped;
-      ++report.dropped_by_reason[removal->code];
-      late.clear();
-      append_late_dropped_line(late, record, *removal);
-      return add_line(dropped_file, late);
+      ++tally.counts.dropped;
+      ++tally.dropped_by_reason[removal->code];
+      ++tally.lines[dropped_file];
+      append_late_dropped_line(chunk.out[dropped_file], record, *removal);
+      return Status::ok();
     }
-    ++report.counts.kept;
+    ++tally.counts.kept;
     switch (plan.value().assignment[unit_of[ordinal]]) {
-      case SplitName::kTrain: ++report.train; return add_line(0, record.line);
-      case SplitName::kValidation: ++report.validation; return add_line(1, record.line);
-      case SplitName::kTest: ++report.test; return add_line(2, record.line);
+      case SplitName::kTrain: ++tally.train; return add_line(0, record.line);
+      case SplitName::kValidation: ++tally.validation; return add_line(1, record.line);
+      case SplitName::kTest: ++tally.test; return add_line(2, record.line);
     }
     return Status(StatusCode::kInternal, "record without a split");
   };
-  // The replay fills the outputs' buffers in one thread while AtomicFile's tasks write and hash
-  // the full ones; the inputs are hashed for the manifest meanwhile.
+  std::vector<uint64_t> lines(file_names.size(), 0);
+  auto commit = [&](OrderedItem& chunk) -> Status {
+    if (!chunk.state) return Status::ok();  // a chunk without records
+    const ChunkTally& tally = *static_cast<const ChunkTally*>(chunk.state.get());
+    for (size_t file = 0; file < chunk.out.size(); ++file) {
+      lines[file] += tally.lines[file];
+      DADEUM_RETURN_IF_ERROR(files[file]->write(chunk.out[file]));  // AtomicFile buffers
+    }
+    report.counts.read += tally.counts.read;
+    report.counts.kept += tally.counts.kept;
+    report.counts.dropped += tally.counts.dropped;
+    report.counts.rejected += tally.counts.rejected;
+    report.train += tally.train;
+    report.validation += tally.validation;
+    report.test += tally.test;
+    for (const auto& [reason, count] : tally.dropped_by_reason) report.dropped_by_reason[reason] += count;
+    for (const auto& [code, count] : tally.rejected_by_code) report.rejected_by_code[code] += count;
+    return Status::ok();
+  };
+  // The replay places the records of several chunks in parallel and hands their lines to the
+  // outputs in input order, while AtomicFile's tasks write and hash the full buffers; the
+  // inputs are hashed for the manifest meanwhile.
   InputHashes input_hashes(inputs.size());
   Status replayed;
   {
@@ -311,7 +344,7 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
         if (hashed.is_ok()) input_hashes[idx] = hashed.value();
       }
     });
-    replayed = run.replay(place);
+    replayed = run.replay(place, commit);
     hashing.wait();
   }
   DADEUM_RETURN_IF_ERROR(replayed);

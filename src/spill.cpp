@@ -129,6 +129,21 @@ Result<bool> SpillFile::Cursor::next(std::string_view& entry) {
   return true;
 }
 
+Status SpillFile::read_range(uint64_t begin, uint64_t end, std::string& framed) const {
+  if (begin > end || end > bytes_) return Status(StatusCode::kInternal, "read past the end of spill file " + where_);
+  framed.resize(static_cast<size_t>(end - begin));
+  size_t filled = 0;
+  while (filled < framed.size()) {
+    ssize_t got = ::pread(fd_, framed.data() + filled, framed.size() - filled, static_cast<off_t>(begin + filled));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) return io_error("cannot read spill file " + where_ + ": " + (got < 0 ? std::strerror(errno) : "too short"));
+    filled += static_cast<size_t>(got);
+  }
+  return Status::ok();
+}
+
+bool SpillFile::take_entry(std::string_view& framed, std::string_view& entry) { return get_part(framed, entry); }
+
 Status SpillFile::read_back(const std::function<Status(std::string_view entry)>& each) const {
   Cursor cursor(*this);
   std::string_view entry;

@@ -77,33 +77,57 @@ int run_dedup(const DedupCommandOptions& options) {
     }
     file->emplace(std::move(created.value()));
   }
-  std::map<std::string, uint64_t> removed_by_reason;
-  std::string rejects_lines, late;  // the output files buffer their writes themselves
-  Counts counts;
-  auto place = [&](uint32_t ordinal, const SpilledRecord& record) -> Status {
-    ++counts.read;
+  // Places the records of a chunk in its out strings (kept, dropped, rejects), in parallel;
+  // commit() hands them to the files in input order (the files buffer their writes).
+  enum Out : size_t { kKeptOut, kDroppedOut, kRejectsOut, kOutCount };
+  struct ChunkTally {
+    Counts counts;
+    std::map<std::string, uint64_t> removed_by_reason;
+  };
+  auto place = [&](uint32_t ordinal, const SpilledRecord& record, OrderedItem& chunk) -> Status {
+    if (!chunk.state) {
+      chunk.state = std::make_shared<ChunkTally>();
+      chunk.out.resize(kOutCount);
+    }
+    ChunkTally& tally = *static_cast<ChunkTally*>(chunk.state.get());
+    ++tally.counts.read;
     if (record.kind == SpilledRecord::Kind::kRejected) {
-      ++counts.rejected;
-      if (!options.input.rejects.empty()) rejects_lines.append(record.line);
+      ++tally.counts.rejected;
+      if (!options.input.rejects.empty()) chunk.out[kRejectsOut] += record.line;
       return Status::ok();
     }
     if (record.kind == SpilledRecord::Kind::kDropped) {
-      ++counts.dropped;
-      ++removed_by_reason[std::string(record.code)];
-      return dropped ? dropped->write(record.line) : Status::ok();
+      ++tally.counts.dropped;
+      ++tally.removed_by_reason[std::string(record.code)];
+      if (dropped) chunk.out[kDroppedOut] += record.line;
+      return Status::ok();
     }
     if (std::optional<Outcome> removal = run.removal(ordinal)) {
-      ++counts.dropped;
-      ++removed_by_reason[removal->code];
-      if (!dropped) return Status::ok();
-      late.clear();
-      append_late_dropped_line(late, record, *removal);
-      return dropped->write(late);
+      ++tally.counts.dropped;
+      ++tally.removed_by_reason[removal->code];
+      if (dropped) append_late_dropped_line(chunk.out[kDroppedOut], record, *removal);
+      return Status::ok();
     }
-    ++counts.kept;
-    return output.value().write(record.line);
+    ++tally.counts.kept;
+    chunk.out[kKeptOut] += record.line;
+    return Status::ok();
   };
-  status = run.replay(place);
+  std::map<std::string, uint64_t> removed_by_reason;
+  std::string rejects_lines;
+  Counts counts;
+  auto commit = [&](OrderedItem& chunk) -> Status {
+    if (!chunk.state) return Status::ok();  // a chunk without records
+    const ChunkTally& tally = *static_cast<const ChunkTally*>(chunk.state.get());
+    counts.read += tally.counts.read;
+    counts.kept += tally.counts.kept;
+    counts.dropped += tally.counts.dropped;
+    counts.rejected += tally.counts.rejected;
+    for (const auto& [reason, count] : tally.removed_by_reason) removed_by_reason[reason] += count;
+    rejects_lines += chunk.out[kRejectsOut];
+    if (dropped) DADEUM_RETURN_IF_ERROR(dropped->write(chunk.out[kDroppedOut]));
+    return output.value().write(chunk.out[kKeptOut]);
+  };
+  status = run.replay(place, commit);
   if (status.is_ok()) status = output.value().commit();
   if (status.is_ok() && dropped) status = dropped->commit();
   if (status.is_ok() && clusters) status = [&] {

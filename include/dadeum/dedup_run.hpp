@@ -96,6 +96,12 @@ class DedupRun {
   //! Pass 3: every record as pass 1 spilled it, in input order, with its ordinal.
   using ReplaySink = std::function<Status(uint32_t ordinal, const SpilledRecord& record)>;
   Status replay(const ReplaySink& each) const;
+  //! Pass 3 in parallel: the records come in chunks of consecutive ones (pass 1's batches);
+  //! `place` sees each record of a chunk, chunks in parallel, and may add to the chunk (its
+  //! `out` strings, its `state`); `commit` then takes the chunks one at a time in input order,
+  //! so what it writes does not depend on the thread count.
+  using ReplayPlace = std::function<Status(uint32_t ordinal, const SpilledRecord& record, OrderedItem& chunk)>;
+  Status replay(const ReplayPlace& place, const std::function<Status(OrderedItem& chunk)>& commit) const;
   //! For a record spilled as kept: its removal by dedup (stage "dedup", codes
   //! exact_duplicate, conflict, near_duplicate), if any.
   std::optional<Outcome> removal(uint32_t ordinal) const;
@@ -116,6 +122,9 @@ class DedupRun {
  private:
   Result<std::unique_ptr<InputReader>> open_reader();
   Status verify_candidates(const BatchStage& transform);
+  Status replay_chunk(size_t chunk, const ReplaySink& each) const;
+  Status read_again(uint32_t source, uint64_t begin, uint64_t end, std::string& out) const;
+  Status check_inputs_unchanged() const;
   void reserve_for(const Batch& first);
   uint32_t ordinal_of(const Batch& batch, size_t record) const { return static_cast<uint32_t>(batch_first_[batch.sequence] + record); }
 
@@ -132,6 +141,7 @@ class DedupRun {
   DedupIndex index_;
   std::unique_ptr<ReferenceSet> references_;
   std::vector<uint64_t> batch_first_;  // first ordinal of every batch, by sequence
+  std::vector<uint64_t> batch_spill_;  // where every batch's entries start in the spill
   RecordNames names_;
   std::vector<InputInfo> infos_;
   uint64_t verified_pairs_ = 0;

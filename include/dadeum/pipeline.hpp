@@ -4,6 +4,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "dadeum/reader.hpp"
 #include "dadeum/status.hpp"
@@ -54,5 +57,17 @@ Status run_batches(const BatchSource& next, const ReadOptions& read, const Pipel
 //! batch, e.g. to remove the records a pass does not need before paying for their parse.
 Status run_stream(InputReader& reader, const PipelineOptions& options, const BatchStage& stage,
                   const BatchSink& sink, Counts& counts, const BatchStage& before_parse = nullptr);
+
+//! One item of run_in_order(): what its work made, for its commit.
+struct OrderedItem {
+  size_t index = 0;
+  std::vector<std::string> out;  //!< e.g. the bytes for each output file
+  std::shared_ptr<void> state;   //!< anything else the caller needs, e.g. counts
+};
+
+//! Runs `work` on items 0 .. count-1 in parallel, a few per thread in flight, and `commit` on
+//! each finished item serially in index order; the first error stops the run and is returned.
+Status run_in_order(size_t count, const PipelineOptions& options, const std::function<Status(OrderedItem&)>& work,
+                    const std::function<Status(OrderedItem&)>& commit);
 
 }  // namespace dadeum

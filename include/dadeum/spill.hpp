@@ -28,6 +28,12 @@ class SpillFile {
   //! Appends one entry to `out` (in a parallel stage); write() then stores whole buffers.
   static void frame(std::string& out, std::string_view payload);
   Status write(std::string_view framed);
+  //! The framed entries written between offsets `begin` and `end` (values of bytes() taken
+  //! between write() calls), read into `framed`; split them with take_entry(). Thread-safe.
+  Status read_range(uint64_t begin, uint64_t end, std::string& framed) const;
+  //! Takes the first entry off `framed`; false when none is left or the framing is damaged
+  //! (then `framed` is left non-empty).
+  static bool take_entry(std::string_view& framed, std::string_view& entry);
   //! Calls `each` on every entry in order; stops at the first error it returns.
   Status read_back(const std::function<Status(std::string_view entry)>& each) const;
   uint64_t bytes() const { return bytes_; }
