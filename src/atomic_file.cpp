@@ -48,7 +48,7 @@ struct AtomicFile::Writer {
     const char* data = bytes.data();
     size_t left = bytes.size();
     while (left > 0) {
-      ssize_t done = ::write(fd, data, left);
+      ssize_t done = ::write(fd, data, std::min(left, kChunk));  // see write()
       if (done < 0 && errno == EINTR) continue;
       if (done <= 0) return io_error("cannot write " + name + ": " + std::strerror(done < 0 ? errno : ENOSPC));
       data += done;
@@ -146,6 +146,17 @@ Status AtomicFile::write(std::string_view bytes) {
     if (writer_->buffer.size() == Writer::kChunk) DADEUM_RETURN_IF_ERROR(hand_over());
   }
   return Status::ok();
+}
+
+Status AtomicFile::write_through(std::string_view bytes) {
+  if (writer_ == nullptr) return io_error("write to a closed output " + path_);
+  if (is_stdout_ || bytes.size() < Writer::kChunk / 4) return write(bytes);
+  if (!writer_->buffer.empty()) DADEUM_RETURN_IF_ERROR(hand_over());
+  writer_->task.wait();
+  DADEUM_RETURN_IF_ERROR(writer_->failed);
+  bytes_ += bytes.size();
+  writer_->failed = writer_->write_out(bytes);
+  return writer_->failed;
 }
 
 Status AtomicFile::commit() {

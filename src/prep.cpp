@@ -317,7 +317,7 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     const ChunkTally& tally = *static_cast<const ChunkTally*>(chunk.state.get());
     for (size_t file = 0; file < chunk.out.size(); ++file) {
       lines[file] += tally.lines[file];
-      DADEUM_RETURN_IF_ERROR(files[file]->write(chunk.out[file]));  // AtomicFile buffers
+      DADEUM_RETURN_IF_ERROR(files[file]->write_through(chunk.out[file]));
     }
     report.counts.read += tally.counts.read;
     report.counts.kept += tally.counts.kept;
@@ -330,9 +330,9 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     for (const auto& [code, count] : tally.rejected_by_code) report.rejected_by_code[code] += count;
     return Status::ok();
   };
-  // The replay places the records of several chunks in parallel and hands their lines to the
-  // outputs in input order, while AtomicFile's tasks write and hash the full buffers; the
-  // inputs are hashed for the manifest meanwhile.
+  // The replay places the records of several chunks in parallel; each chunk's lines then go to
+  // the outputs in input order, written (and hashed) by the thread that commits it. The inputs
+  // are hashed for the manifest meanwhile.
   InputHashes input_hashes(inputs.size());
   Status replayed;
   {

@@ -124,8 +124,8 @@ int run_dedup(const DedupCommandOptions& options) {
     counts.rejected += tally.counts.rejected;
     for (const auto& [reason, count] : tally.removed_by_reason) removed_by_reason[reason] += count;
     rejects_lines += chunk.out[kRejectsOut];
-    if (dropped) DADEUM_RETURN_IF_ERROR(dropped->write(chunk.out[kDroppedOut]));
-    return output.value().write(chunk.out[kKeptOut]);
+    if (dropped) DADEUM_RETURN_IF_ERROR(dropped->write_through(chunk.out[kDroppedOut]));
+    return output.value().write_through(chunk.out[kKeptOut]);
   };
   status = run.replay(place, commit);
   if (status.is_ok()) status = output.value().commit();

@@ -52,6 +52,10 @@ class AtomicFile {
 
   //! A failed write may be reported by a later write() or by close().
   Status write(std::string_view bytes);
+  //! Writes `bytes` after what is buffered, from the calling thread and without copying them
+  //! into the buffer (small pieces still go through it): for a caller that already holds large
+  //! pieces in order, such as the chunks of a parallel replay.
+  Status write_through(std::string_view bytes);
   //! From now on, write() also hashes the bytes (XXH3-128), so that content_hash() needs no
   //! second read of the file. Call before the first write().
   void hash_contents();

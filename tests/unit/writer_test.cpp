@@ -141,6 +141,36 @@ TEST(AtomicFile, WritesBehindInOrderAndHashesWhatItWrote) {
   }
 }
 
+// write_through() writes large pieces at once, small ones through the buffer: mixed with
+// write(), the file still holds everything in order, and the hash is the file's.
+TEST(AtomicFile, WriteThroughMixedWithWriteKeepsTheOrder) {
+  testing::TempDir dir;
+  std::string expected;
+  for (int k = 0; k < 200000; ++k) expected += "{\"line\":" + std::to_string(k) + ",\"text\":\"가나다라\"}\n";
+  for (size_t threads : {1, 2}) {
+    ThreadLimit limit(threads);
+    const std::string path = dir.file("through-" + std::to_string(threads) + ".jsonl");
+    auto file = AtomicFile::create(path);
+    ASSERT_TRUE(file.is_ok());
+    file.value().hash_contents();
+    std::string_view rest = expected;
+    bool through = false;
+    for (size_t size = 1; !rest.empty(); size = size * 13 % 1500007 + 1, through = !through) {  // up to 1.5 MB
+      const size_t piece = std::min(size, rest.size());
+      Status status = through ? file.value().write_through(rest.substr(0, piece)) : file.value().write(rest.substr(0, piece));
+      ASSERT_TRUE(status.is_ok()) << status.message();
+      rest.remove_prefix(piece);
+    }
+    ASSERT_TRUE(file.value().commit().is_ok());
+    const std::string written = testing::read_file(path);
+    EXPECT_TRUE(written == expected);
+    EXPECT_EQ(file.value().bytes_written(), written.size());
+    auto hashed = hash_file(path);
+    ASSERT_TRUE(hashed.is_ok());
+    EXPECT_EQ(file.value().content_hash(), hashed.value().second);
+  }
+}
+
 TEST(AtomicFile, DestroyedWithAWriteInFlightLeavesNothing) {
   testing::TempDir dir;
   {
