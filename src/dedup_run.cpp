@@ -300,7 +300,10 @@ Status DedupRun::index(const BatchStage& transform, const BatchSink& observe, Sc
   Counts counts;
   DADEUM_RETURN_IF_ERROR(run_stream(*reader.value(), pipeline_, stage, sink, counts));
   infos_ = reader.value()->inputs();
-  index_.resolve_exact();
+  {
+    ThreadLimit limit(pipeline_.threads);  // LSH banding runs its bands in parallel
+    index_.resolve_exact();
+  }
   if (!index_.candidates().empty()) DADEUM_RETURN_IF_ERROR(verify_candidates(verify_transform ? verify_transform : transform));
   index_.resolve_near();
   return Status::ok();

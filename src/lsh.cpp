@@ -20,6 +20,11 @@
 // Pairs from all bands are collected, then sorted and made unique once; when
 // the list doubles in size it is compacted early so that pairs found again in
 // many bands (true duplicates usually match in most bands) do not pile up.
+// Bands run in parallel, each thread with its own table, array and pairs.
+
+#include <tbb/blocked_range.h>
+#include <tbb/enumerable_thread_specific.h>
+#include <tbb/parallel_for.h>
 
 #include <algorithm>
 
@@ -62,43 +67,64 @@ void emit_bucket(const KeyedRecord* members, size_t count, Pairs& pairs) {
   }
 }
 
+// One band's buckets, appended to `pairs`. `slot_hits` and `entries` are scratch, reused.
+void band_pairs(const std::vector<uint64_t>& keys, uint32_t bands, uint32_t band, int slot_bits,
+                std::vector<uint8_t>& slot_hits, std::vector<KeyedRecord>& entries, Pairs& pairs) {
+  const size_t records = keys.size() / bands;
+  const int shift = 64 - slot_bits;
+  slot_hits.assign(size_t{1} << slot_bits, 0);
+  for (size_t record = 0; record < records; ++record) {
+    uint8_t& hits = slot_hits[keys[record * bands + band] >> shift];
+    hits += hits < 2;
+  }
+  entries.clear();
+  for (size_t record = 0; record < records; ++record) {
+    uint64_t key = keys[record * bands + band];
+    if (slot_hits[key >> shift] == 2) entries.push_back(KeyedRecord{key, static_cast<uint32_t>(record)});
+  }
+  std::sort(entries.begin(), entries.end());
+  const size_t shared = entries.size();
+  size_t run_begin = 0;
+  while (run_begin < shared) {
+    size_t run_end = run_begin + 1;
+    while (run_end < shared && entries[run_end].key == entries[run_begin].key) ++run_end;
+    if (run_end - run_begin > 1) emit_bucket(&entries[run_begin], run_end - run_begin, pairs);
+    run_begin = run_end;
+  }
+}
+
 }  // namespace
 
+// The bands are independent: each thread takes whole bands with its own scratch and pairs, and
+// the union of all pairs is sorted and made unique at the end, so the result does not depend on
+// which thread took which band.
 std::vector<std::pair<uint32_t, uint32_t>> lsh_candidates(const std::vector<uint64_t>& keys,
                                                           uint32_t bands) {
-  Pairs pairs;
-  if (bands == 0) return pairs;
-  size_t records = keys.size() / bands;
+  if (bands == 0) return {};
+  const size_t records = keys.size() / bands;
   int slot_bits = 2;  // the table: a power of two, at least 4 slots per record
   while ((size_t{1} << slot_bits) < 4 * records && slot_bits < 63) ++slot_bits;
-  const int shift = 64 - slot_bits;
-  std::vector<uint8_t> slot_hits;
-  std::vector<KeyedRecord> entries;
-  size_t compacted_size = 0;
-  for (uint32_t band = 0; band < bands; ++band) {
-    slot_hits.assign(size_t{1} << slot_bits, 0);
-    for (size_t record = 0; record < records; ++record) {
-      uint8_t& hits = slot_hits[keys[record * bands + band] >> shift];
-      hits += hits < 2;
+  struct Scratch {
+    std::vector<uint8_t> slot_hits;
+    std::vector<KeyedRecord> entries;
+    Pairs pairs;
+    size_t compacted_size = 0;
+  };
+  tbb::enumerable_thread_specific<Scratch> scratch;
+  tbb::parallel_for(tbb::blocked_range<uint32_t>(0, bands, 1), [&](const tbb::blocked_range<uint32_t>& range) {
+    Scratch& mine = scratch.local();
+    for (uint32_t band = range.begin(); band != range.end(); ++band) {
+      band_pairs(keys, bands, band, slot_bits, mine.slot_hits, mine.entries, mine.pairs);
+      if (mine.pairs.size() > 2 * mine.compacted_size + records) {
+        sort_unique(mine.pairs);
+        mine.compacted_size = mine.pairs.size();
+      }
     }
-    entries.clear();
-    for (size_t record = 0; record < records; ++record) {
-      uint64_t key = keys[record * bands + band];
-      if (slot_hits[key >> shift] == 2) entries.push_back(KeyedRecord{key, static_cast<uint32_t>(record)});
-    }
-    std::sort(entries.begin(), entries.end());
-    const size_t shared = entries.size();
-    size_t run_begin = 0;
-    while (run_begin < shared) {
-      size_t run_end = run_begin + 1;
-      while (run_end < shared && entries[run_end].key == entries[run_begin].key) ++run_end;
-      if (run_end - run_begin > 1) emit_bucket(&entries[run_begin], run_end - run_begin, pairs);
-      run_begin = run_end;
-    }
-    if (pairs.size() > 2 * compacted_size + records) {
-      sort_unique(pairs);
-      compacted_size = pairs.size();
-    }
+  });
+  Pairs pairs;
+  for (Scratch& mine : scratch) {
+    if (pairs.empty()) pairs.swap(mine.pairs);
+    else pairs.insert(pairs.end(), mine.pairs.begin(), mine.pairs.end());
   }
   sort_unique(pairs);
   return pairs;

@@ -611,6 +611,7 @@ Result<StatsReport> compute_stats(const std::vector<std::string>& paths, const R
       },
       counts);
   if (!status.is_ok()) return status;
+  ThreadLimit limit(pipeline.threads);  // near duplicates: LSH banding runs its bands in parallel
   return collector.finish(reader.value()->inputs());
 }
 

@@ -82,6 +82,7 @@ int run_stats(const StatsCommandOptions& options, bool by_given) {
     print_error(status.message());
     return exit_code_for(status);
   }
+  ThreadLimit limit(options.input.threads);  // near duplicates: LSH banding runs its bands in parallel
   StatsReport report = collector.finish(reader.value()->inputs());
 
   if (!options.html.empty()) {

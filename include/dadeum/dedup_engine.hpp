@@ -199,9 +199,10 @@ inline constexpr size_t kMaxAllPairsBucket = 32;
 //! Candidate pairs (a < b) of records sharing at least one band key. `keys`
 //! holds N records' band keys record after record (N * bands values; a
 //! trailing partial record is ignored). The result is sorted and unique.
-//! Memory: a table of 4-8 one-byte counters per record and a (key, record)
-//! array for the records whose key may be shared, both reused band by band,
-//! plus the pairs.
+//! Bands run in parallel (under the caller's ThreadLimit); the result does not
+//! depend on the thread count. Memory per thread: a table of 4-8 one-byte
+//! counters per record and a (key, record) array for the records whose key may
+//! be shared, both reused band by band, plus the pairs.
 std::vector<std::pair<uint32_t, uint32_t>> lsh_candidates(const std::vector<uint64_t>& keys,
                                                           uint32_t bands);
 

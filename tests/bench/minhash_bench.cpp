@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "dadeum/dedup_engine.hpp"
+#include "dadeum/pipeline.hpp"
 #include "detail/minhash_shingles.hpp"
 
 namespace {
@@ -267,7 +268,8 @@ void BM_ShingleSet(benchmark::State& state) {
 BENCHMARK(BM_ShingleSet)->Unit(benchmark::kMillisecond);
 
 // LSH banding over the corpus' band keys, repeated `range(0)` times with
-// fresh keys per copy so that the record count grows without adding pairs.
+// fresh keys per copy so that the record count grows without adding pairs;
+// `range(1)` threads (the bands run in parallel).
 void BM_LshCandidates(benchmark::State& state) {
   const auto& records = corpus();
   dadeum::MinHashConfig config = dadeum::make_minhash_config(0.8);
@@ -284,6 +286,7 @@ void BM_LshCandidates(benchmark::State& state) {
     }
   }
   size_t pairs = 0;
+  dadeum::ThreadLimit limit(static_cast<size_t>(state.range(1)));
   for (auto _ : state) {
     auto candidates = dadeum::lsh_candidates(all_keys, config.bands);
     pairs = candidates.size();
@@ -293,8 +296,9 @@ void BM_LshCandidates(benchmark::State& state) {
   state.counters["pairs"] = static_cast<double>(pairs);
 }
 BENCHMARK(BM_LshCandidates)
-    ->Arg(1)
-    ->Arg(10)
+    ->Args({1, 1})
+    ->Args({10, 1})
+    ->Args({10, 2})
     ->Unit(benchmark::kMillisecond)
     ->Apply(add_best_statistics);
 

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "dadeum/dedup_engine.hpp"
+#include "dadeum/pipeline.hpp"
 
 namespace dadeum {
 namespace {
@@ -50,6 +51,38 @@ TEST(LshCandidates, HugeBucketLinksEveryMemberToTheFirst) {
   ASSERT_EQ(pairs.size(), 999u);
   for (uint32_t member = 2; member <= 1000; ++member) {
     EXPECT_EQ(pairs[member - 2], std::make_pair(1u, member));
+  }
+}
+
+// The bands run in parallel: the pairs must be the same at any thread count, and the same as
+// a plain all-pairs comparison band by band.
+TEST(LshCandidates, SameAtAnyThreadCountAndAsAllPairs) {
+  const uint32_t bands = 16, records = 3000;
+  std::vector<uint64_t> keys(size_t{records} * bands);
+  uint64_t state = 42;
+  for (uint64_t& key : keys) {
+    state = state * 6364136223846793005u + 1442695040888963407u;
+    key = (state >> 33) % 4000 == 0 ? 7 : state;  // a few shared keys among unique ones
+  }
+  for (uint32_t record = 1; record < records; record += 37) {  // copies of earlier records, some bands
+    for (uint32_t band = 0; band < bands; band += 1 + record % 3) keys[record * bands + band] = keys[(record / 2) * bands + band];
+  }
+  Pairs expected;
+  for (uint32_t a = 0; a < records; ++a) {
+    for (uint32_t b = a + 1; b < records; ++b) {
+      for (uint32_t band = 0; band < bands; ++band) {
+        if (keys[a * bands + band] == keys[b * bands + band]) {
+          expected.emplace_back(a, b);
+          break;
+        }
+      }
+    }
+  }
+  ASSERT_GT(expected.size(), 60u);
+  ASSERT_LT(expected.size(), 5000u);  // no bucket reaches the large-bucket rule
+  for (size_t threads : {1, 2, 4}) {
+    ThreadLimit limit(threads);
+    EXPECT_EQ(lsh_candidates(keys, bands), expected) << threads << " threads";
   }
 }
 
