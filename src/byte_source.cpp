@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <xxhash.h>
 #include <zlib.h>
 #include <zstd.h>
 
@@ -10,15 +11,37 @@
 #include <cstring>
 #include <vector>
 
+#include "dadeum/dedup_engine.hpp"  // to_hex
+
 namespace dadeum::detail {
+
+struct ReadDigest::State {
+  XXH3_state_t* xxh3 = XXH3_createState();
+  ~State() { XXH3_freeState(xxh3); }
+};
+
+ReadDigest::ReadDigest() : state_(std::make_unique<State>()) { XXH3_128bits_reset(state_->xxh3); }
+ReadDigest::~ReadDigest() = default;
+
+void ReadDigest::add(const char* data, size_t size) {
+  XXH3_128bits_update(state_->xxh3, data, size);
+  bytes_ += size;
+}
+
+std::string ReadDigest::hex() const {
+  XXH128_hash_t digest = XXH3_128bits_digest(state_->xxh3);
+  return to_hex(Hash128{digest.low64, digest.high64});
+}
+
 namespace {
 
 std::string errno_text() { return std::strerror(errno); }
 
-//! A file descriptor with a few bytes pushed back (the sniffed magic bytes).
+//! A file descriptor with a few bytes pushed back (the sniffed magic bytes). Every byte read
+//! from the descriptor goes into `digest` (pushed-back bytes went in when first read).
 class FdSource final : public ByteSource {
  public:
-  FdSource(int fd, bool owned) : fd_(fd), owned_(owned) {}
+  FdSource(int fd, bool owned, std::shared_ptr<ReadDigest> digest) : fd_(fd), owned_(owned), digest_(std::move(digest)) {}
   ~FdSource() override {
     if (owned_) ::close(fd_);
   }
@@ -33,6 +56,8 @@ class FdSource final : public ByteSource {
     }
     while (true) {
       ssize_t n = ::read(fd_, data, size);
+      if (n > 0) digest_->add(data, static_cast<size_t>(n));
+      if (n == 0 && size > 0) digest_->reached_end();
       if (n >= 0) return static_cast<size_t>(n);
       if (errno == EINTR) continue;
       return io_error("read failed: " + errno_text());
@@ -42,6 +67,7 @@ class FdSource final : public ByteSource {
  private:
   int fd_;
   bool owned_;
+  std::shared_ptr<ReadDigest> digest_;
   std::string pushed_back_;
 };
 
@@ -153,7 +179,8 @@ Result<OpenedSource> open_byte_source(const std::string& path) {
       return io_error("cannot read " + path + ": is a directory");
     }
   }
-  auto raw = std::make_unique<FdSource>(fd, owned);
+  auto digest = std::make_shared<ReadDigest>();
+  auto raw = std::make_unique<FdSource>(fd, owned, digest);
 
   // Sniff the magic bytes (gzip 1f 8b, zstd 28 b5 2f fd), then give them back.
   std::string magic(4, '\0');
@@ -168,6 +195,7 @@ Result<OpenedSource> open_byte_source(const std::string& path) {
   raw->unread(magic);
 
   OpenedSource opened;
+  opened.digest = digest;
   if (have >= 2 && static_cast<unsigned char>(magic[0]) == 0x1f &&
       static_cast<unsigned char>(magic[1]) == 0x8b) {
     opened.source = std::make_unique<GzipSource>(std::move(raw));

@@ -42,6 +42,32 @@ struct BatchOrdinals {
   std::vector<std::string> texts;
 };
 
+// Bytes read from files, growing without zero-filling what it adds (std::string::resize
+// writes every byte it adds: 200 MB of zeros for pass 3 of the 100k corpus).
+class ReadBuffer {
+ public:
+  void clear() { size_ = 0; }
+  //! Room for `more` bytes after the current ones (valid until the next extend()).
+  char* extend(size_t more) {
+    if (size_ + more > capacity_) {
+      const size_t capacity = std::max(size_ + more, 2 * capacity_);
+      auto larger = std::make_unique_for_overwrite<char[]>(capacity);
+      if (size_ > 0) std::memcpy(larger.get(), bytes_.get(), size_);
+      bytes_ = std::move(larger);
+      capacity_ = capacity;
+    }
+    size_ += more;
+    return bytes_.get() + size_ - more;
+  }
+  void shrink_to(size_t size) { size_ = std::min(size, size_); }
+  size_t size() const { return size_; }
+  std::string_view view() const { return {bytes_.get(), size_}; }
+
+ private:
+  std::unique_ptr<char[]> bytes_;
+  size_t size_ = 0, capacity_ = 0;
+};
+
 // Copies an input that cannot be read twice (stdin, a pipe such as bash's <(...), a device) to
 // a temporary file in `dir`, keeping its extension (.csv, .tsv choose the format), so that it can
 // be read in several passes. `name` is for messages.
@@ -486,9 +512,11 @@ Status DedupRun::replay_chunk(size_t chunk, const ReplaySink& each) const {
   const bool last = chunk + 1 == batch_first_.size();
   const uint64_t first = batch_first_[chunk], end = last ? index_.size() : batch_first_[chunk + 1];
   // Kept by each thread from chunk to chunk: fresh buffers would fault in new pages every time.
-  thread_local std::string framed, input_bytes;
+  thread_local ReadBuffer framed, input_bytes;
   thread_local std::vector<SpilledRecord> records;
-  DADEUM_RETURN_IF_ERROR(spill_->read_range(batch_spill_[chunk], last ? spill_->bytes() : batch_spill_[chunk + 1], framed));
+  const uint64_t spill_begin = batch_spill_[chunk], spill_end = last ? spill_->bytes() : batch_spill_[chunk + 1];
+  framed.clear();
+  DADEUM_RETURN_IF_ERROR(spill_->read_range(spill_begin, spill_end, framed.extend(spill_end - spill_begin)));
   records.resize(end - first);
   struct InputRange {
     uint32_t source;
@@ -496,7 +524,7 @@ Status DedupRun::replay_chunk(size_t chunk, const ReplaySink& each) const {
     size_t at;            // where its bytes start in `input_bytes`
   };
   std::vector<InputRange> ranges;
-  std::string_view rest = framed, entry;
+  std::string_view rest = framed.view(), entry;
   for (SpilledRecord& record : records) {
     if (!SpillFile::take_entry(rest, entry) || !read_spilled_record(entry, record) || record.source >= paths_.size()) {
       return Status(StatusCode::kInternal, "damaged spill entry in the records from " + std::to_string(first));
@@ -510,20 +538,24 @@ Status DedupRun::replay_chunk(size_t chunk, const ReplaySink& each) const {
   input_bytes.clear();
   for (InputRange& range : ranges) {
     range.at = input_bytes.size();
-    DADEUM_RETURN_IF_ERROR(read_again(range.source, range.begin, range.end, input_bytes));
+    size_t got = 0;
+    DADEUM_RETURN_IF_ERROR(read_again(range.source, range.begin, input_bytes.extend(range.end - range.begin),
+                                      range.end - range.begin, got));
+    input_bytes.shrink_to(range.at + got);  // fewer at the input's end
   }
+  const std::string_view all_input = input_bytes.view();
   std::string line;  // raw + '\n' when the input's line does not end in '\n' alone
   auto range = ranges.begin();
   for (size_t idx = 0; idx < records.size(); ++idx) {
     SpilledRecord& record = records[idx];
     if (record.in_input) {
       while (range->source != record.source) ++range;
-      const size_t range_end = std::next(range) == ranges.end() ? input_bytes.size() : std::next(range)->at;
+      const size_t range_end = std::next(range) == ranges.end() ? all_input.size() : std::next(range)->at;
       const size_t at = range->at + static_cast<size_t>(record.offset - range->begin);
       if (record.offset < range->begin || at + record.length > range_end) return io_error(display_[record.source] + " is shorter than when it was first read");
-      record.raw = std::string_view(input_bytes).substr(at, record.length);
-      if (at + record.length < range_end && input_bytes[at + record.length] == '\n') {
-        record.line = std::string_view(input_bytes).substr(at, record.length + 1);
+      record.raw = all_input.substr(at, record.length);
+      if (at + record.length < range_end && all_input[at + record.length] == '\n') {
+        record.line = all_input.substr(at, record.length + 1);
       } else {
         line.assign(record.raw);
         line += '\n';
@@ -535,28 +567,25 @@ Status DedupRun::replay_chunk(size_t chunk, const ReplaySink& each) const {
   return Status::ok();
 }
 
-// Appends bytes [begin, end) of input `source` to `out` (fewer at its end), after checking that
-// the file is still the one the first read saw.
-Status DedupRun::read_again(uint32_t source, uint64_t begin, uint64_t end, std::string& out) const {
+// Reads up to `length` bytes at `offset` of input `source` into `into` (fewer at its end;
+// `got` says how many), after checking that the file is still the one the first read saw.
+Status DedupRun::read_again(uint32_t source, uint64_t offset, char* into, size_t length, size_t& got) const {
   if (file_state(paths_[source]) != input_states_[source]) return changed_input(display_[source]);
   const int fd = ::open(paths_[source].c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return io_error("cannot read " + paths_[source] + " again: " + std::strerror(errno));
-  const size_t at = out.size();
-  out.resize(at + static_cast<size_t>(end - begin));
-  size_t filled = 0;
-  while (at + filled < out.size()) {
-    ssize_t got = ::pread(fd, out.data() + at + filled, out.size() - at - filled, static_cast<off_t>(begin + filled));
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
+  got = 0;
+  while (got < length) {
+    ssize_t done = ::pread(fd, into + got, length - got, static_cast<off_t>(offset + got));
+    if (done < 0 && errno == EINTR) continue;
+    if (done < 0) {
       const int error = errno;
       ::close(fd);
       return io_error("cannot read " + paths_[source] + " again: " + std::strerror(error));
     }
-    if (got == 0) break;
-    filled += static_cast<size_t>(got);
+    if (done == 0) break;
+    got += static_cast<size_t>(done);
   }
   ::close(fd);
-  out.resize(at + filled);
   return Status::ok();
 }
 

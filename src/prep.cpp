@@ -8,8 +8,6 @@
 #include <filesystem>
 #include <optional>
 
-#include <tbb/task_group.h>
-
 #include "dadeum/dedup_run.hpp"
 #include "dadeum/writer.hpp"
 
@@ -331,23 +329,19 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     return Status::ok();
   };
   // The replay places the records of several chunks in parallel; each chunk's lines then go to
-  // the outputs in input order, written (and hashed) by the thread that commits it. The inputs
-  // are hashed for the manifest meanwhile.
+  // the outputs in input order, written (and hashed) by the thread that commits it.
+  DADEUM_RETURN_IF_ERROR(run.replay(place, commit));
+  // The inputs' hashes were taken as pass 1 read them (stdin and pipes: their copies); an
+  // input not read to its end there (none, unless a reader stopped early) is read again.
   InputHashes input_hashes(inputs.size());
-  Status replayed;
-  {
-    ThreadLimit limit(options.pipeline.threads);
-    tbb::task_group hashing;
-    hashing.run([&] {
-      for (size_t idx = 0; idx < inputs.size(); ++idx) {  // stdin and pipes: their copies
-        auto hashed = hash_file(run.read_paths()[idx]);
-        if (hashed.is_ok()) input_hashes[idx] = hashed.value();
-      }
-    });
-    replayed = run.replay(place, commit);
-    hashing.wait();
+  for (size_t idx = 0; idx < inputs.size(); ++idx) {
+    const InputInfo& input = run.inputs()[idx];
+    if (!input.xxh3.empty()) {
+      input_hashes[idx] = {input.bytes, input.xxh3};
+    } else if (auto hashed = hash_file(run.read_paths()[idx]); hashed.is_ok()) {
+      input_hashes[idx] = hashed.value();
+    }
   }
-  DADEUM_RETURN_IF_ERROR(replayed);
 
   std::string cluster_text;
   append_cluster_lines(cluster_text, run);

@@ -103,6 +103,7 @@ class InputReader::Splitter {
  public:
   std::unique_ptr<detail::RecordSplitter> splitter;
   bool schema_known = false;
+  std::shared_ptr<const detail::ReadDigest> digest;
 };
 
 InputReader::~InputReader() = default;
@@ -135,6 +136,7 @@ Status InputReader::start_input(size_t index) {
   if (!opened.is_ok()) return opened.status();
   info.compression = opened.value().compression;
   std::unique_ptr<detail::ByteSource> source = std::move(opened.value().source);
+  std::shared_ptr<const detail::ReadDigest> digest = std::move(opened.value().digest);
 
   // Sniff the decompressed start (up to 64 KiB): '[' means a JSON array, otherwise JSON lines.
   // It grows from 4 KiB, so that a tiny input does not zero-fill 64 KiB.
@@ -171,6 +173,7 @@ Status InputReader::start_input(size_t index) {
   }
   info.schema = options_.schema;
   current_->schema_known = options_.schema != Schema::kAuto;
+  current_->digest = std::move(digest);
   current_index_ = index;
   return Status::ok();
 }
@@ -187,6 +190,10 @@ Result<std::unique_ptr<Batch>> InputReader::next() {
     if (!more.is_ok()) return more.status();
     if (!more.value()) {
       blank_lines_ += current_->splitter->blank_lines();
+      if (current_->digest && current_->digest->at_end()) {
+        infos_[current_index_].bytes = current_->digest->bytes();
+        infos_[current_index_].xxh3 = current_->digest->hex();
+      }
       current_.reset();
       ++current_index_;
       continue;

@@ -129,12 +129,12 @@ Result<bool> SpillFile::Cursor::next(std::string_view& entry) {
   return true;
 }
 
-Status SpillFile::read_range(uint64_t begin, uint64_t end, std::string& framed) const {
+Status SpillFile::read_range(uint64_t begin, uint64_t end, char* framed) const {
   if (begin > end || end > bytes_) return Status(StatusCode::kInternal, "read past the end of spill file " + where_);
-  framed.resize(static_cast<size_t>(end - begin));
+  const size_t length = static_cast<size_t>(end - begin);
   size_t filled = 0;
-  while (filled < framed.size()) {
-    ssize_t got = ::pread(fd_, framed.data() + filled, framed.size() - filled, static_cast<off_t>(begin + filled));
+  while (filled < length) {
+    ssize_t got = ::pread(fd_, framed + filled, length - filled, static_cast<off_t>(begin + filled));
     if (got < 0 && errno == EINTR) continue;
     if (got <= 0) return io_error("cannot read spill file " + where_ + ": " + (got < 0 ? std::strerror(errno) : "too short"));
     filled += static_cast<size_t>(got);

@@ -123,7 +123,7 @@ class DedupRun {
   Result<std::unique_ptr<InputReader>> open_reader();
   Status verify_candidates(const BatchStage& transform);
   Status replay_chunk(size_t chunk, const ReplaySink& each) const;
-  Status read_again(uint32_t source, uint64_t begin, uint64_t end, std::string& out) const;
+  Status read_again(uint32_t source, uint64_t offset, char* into, size_t length, size_t& got) const;
   Status check_inputs_unchanged() const;
   void reserve_for(const Batch& first);
   uint32_t ordinal_of(const Batch& batch, size_t record) const { return static_cast<uint32_t>(batch_first_[batch.sequence] + record); }

@@ -44,6 +44,10 @@ struct InputInfo {
   InputFormat format = InputFormat::kJsonl;
   std::string compression;  //!< "none", "gzip" or "zstd"
   Schema schema = Schema::kAuto;  //!< resolved schema (kAuto when nothing could be detected)
+  //! Once the input was read to its end: the size and XXH3-128 (hex) of its own bytes (the
+  //! compressed ones for a compressed input); xxh3 is empty until then.
+  uint64_t bytes = 0;
+  std::string xxh3;
 };
 
 //! A run of records from one input, in input order. Records view `buffer`.

@@ -29,8 +29,9 @@ class SpillFile {
   static void frame(std::string& out, std::string_view payload);
   Status write(std::string_view framed);
   //! The framed entries written between offsets `begin` and `end` (values of bytes() taken
-  //! between write() calls), read into `framed`; split them with take_entry(). Thread-safe.
-  Status read_range(uint64_t begin, uint64_t end, std::string& framed) const;
+  //! between write() calls), read into the end - begin bytes at `framed`; split them with
+  //! take_entry(). Thread-safe.
+  Status read_range(uint64_t begin, uint64_t end, char* framed) const;
   //! Takes the first entry off `framed`; false when none is left or the framing is damaged
   //! (then `framed` is left non-empty).
   static bool take_entry(std::string_view& framed, std::string_view& entry);

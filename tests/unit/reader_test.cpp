@@ -3,6 +3,7 @@
 #include <zlib.h>
 #include <zstd.h>
 
+#include "dadeum/dedup_run.hpp"  // hash_file
 #include "dadeum/reader.hpp"
 #include "test_util.hpp"
 
@@ -187,6 +188,38 @@ TEST(Reader, GzipAndZstdByMagicBytes) {
   EXPECT_EQ(all.counts.kept, 4u);
   EXPECT_EQ(all.inputs[0].compression, "gzip");
   EXPECT_EQ(all.inputs[1].compression, "zstd");
+}
+
+// The reader hashes each input's own bytes as it reads them (prep's manifest takes them from
+// there): the same size and XXH3-128 as hashing the file alone, compressed or not, any format.
+TEST(Reader, HashesEachInputAsItReadsIt) {
+  TempDir dir;
+  std::string big;  // several batches
+  for (int k = 0; k < 40000; ++k) big += "{\"instruction\":\"질문 " + std::to_string(k) + "\",\"output\":\"답\"}\n";
+  write_file(dir.file("big.jsonl"), big);
+  write_file(dir.file("a.data"), gzip(kAlpacaLines));
+  write_file(dir.file("b.jsonl.zst"), zstd(kAlpacaLines));
+  write_file(dir.file("c.csv"), "instruction,output\n질문,답\n");
+  write_file(dir.file("empty.jsonl"), "");
+  const std::vector<std::string> paths = {dir.file("big.jsonl"), dir.file("a.data"), dir.file("b.jsonl.zst"),
+                                          dir.file("c.csv"), dir.file("empty.jsonl")};
+  auto reader = InputReader::open(paths, ReadOptions{});
+  ASSERT_TRUE(reader.is_ok());
+  EXPECT_TRUE(reader.value()->inputs()[0].xxh3.empty());  // nothing read yet
+  size_t batches = 0;
+  for (;;) {
+    auto batch = reader.value()->next();
+    ASSERT_TRUE(batch.is_ok());
+    if (!batch.value()) break;
+    ++batches;
+  }
+  EXPECT_GT(batches, 2u);
+  for (size_t idx = 0; idx < paths.size(); ++idx) {
+    auto hashed = hash_file(paths[idx]);
+    ASSERT_TRUE(hashed.is_ok());
+    EXPECT_EQ(reader.value()->inputs()[idx].bytes, hashed.value().first) << paths[idx];
+    EXPECT_EQ(reader.value()->inputs()[idx].xxh3, hashed.value().second) << paths[idx];
+  }
 }
 
 TEST(Reader, TruncatedGzipKeepsGoodLinesAndRejectsTheRest) {
