@@ -521,26 +521,34 @@ std::optional<PiiMatch> match_at_digit(std::string_view t, size_t b, size_t min_
 }
 
 // True when the text cannot contain any detectable PII: every numeric form
-// needs 7+ digits except IPv4 (4 digits and dots); e-mail needs '@'.
-// Branch-free counting in blocks of 64 bytes, so the compiler vectorizes it.
+// needs 7+ digits except IPv4 (4 digits and dots); e-mail needs '@'. Counts
+// 16 bytes at a time with compare masks (the compiler's own vectorization of
+// the byte loop widened every count to 32 bits: 4x slower); it stops early
+// once the answer is known (the counts only grow).
 bool surely_clean(std::string_view t) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(t.data());
   size_t digits = 0, ats = 0, dots = 0;
   size_t pos = 0;
-  for (; pos < t.size(); pos += 64) {
-    size_t end = std::min(t.size(), pos + 64);
-    unsigned block_digits = 0, block_ats = 0, block_dots = 0;
-    for (size_t idx = pos; idx < end; ++idx) {
-      block_digits += static_cast<unsigned char>(bytes[idx] - '0') < 10;
-      block_ats += bytes[idx] == '@';
-      block_dots += bytes[idx] == '.';
+#if defined(__SSE2__)
+  const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9), at = _mm_set1_epi8('@'), dot = _mm_set1_epi8('.');
+  for (; pos + 64 <= t.size(); pos += 64) {
+    for (size_t lane = 0; lane < 64; lane += 16) {
+      const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + pos + lane));
+      const __m128i offset = _mm_sub_epi8(x, zero);  // a digit: 0..9 unsigned
+      const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(offset, nine), offset);
+      digits += static_cast<size_t>(__builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(digit))));
+      ats += static_cast<size_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, at)));  // any bit: not clean
+      dots += static_cast<size_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, dot)));
     }
-    digits += block_digits;
-    ats += block_ats;
-    dots += block_dots;
     if (digits >= 7 || ats > 0) return false;
   }
-  return !(digits >= 4 && dots > 0);
+#endif
+  for (; pos < t.size(); ++pos) {
+    digits += static_cast<unsigned char>(bytes[pos] - '0') < 10;
+    ats += bytes[pos] == '@';
+    dots += bytes[pos] == '.';
+  }
+  return !(digits >= 7 || ats > 0 || (digits >= 4 && dots > 0));
 }
 
 size_t skip_word(std::string_view t, size_t i) {

@@ -361,6 +361,26 @@ TEST(FindPii, ShortIpv4PassesThePreCheck) {
   EXPECT_EQ(found[0].type, T::kIpv4);
 }
 
+// The pre-check counts digits, '@' and '.' in 16- and 64-byte blocks: a match anywhere in a
+// long text, at any offset across those blocks (and in the scalar tail), must still be found.
+TEST(FindPii, FoundAtEveryOffsetOfALongText) {
+  const std::string filler = "한국어 문장입니다 그리고 ";  // no digit, '@' or '.'
+  for (const auto& [item, type] : std::vector<std::pair<std::string, T>>{
+           {"010-1234-5678", T::kPhone}, {"kim@naver.com", T::kEmail}, {"0.0.0.0", T::kIpv4}}) {
+    for (size_t offset = 0; offset < 150; ++offset) {
+      std::string text;
+      while (text.size() < offset) text += ' ';
+      text += item;
+      text += ' ';
+      while (text.size() < 200 + offset % 7) text += filler;
+      const auto found = find_pii(text);
+      ASSERT_EQ(found.size(), 1u) << item << " at " << offset;
+      EXPECT_EQ(found[0].type, type) << item << " at " << offset;
+      EXPECT_EQ(found[0].begin, offset) << item;
+    }
+  }
+}
+
 TEST(FindPii, ByteOffsetsCountUtf8Bytes) {
   const std::string_view text = "가나다 010-1234-5678";  // three 3-byte syllables and a space
   const auto found = find_pii(text);
