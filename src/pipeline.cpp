@@ -18,6 +18,21 @@ struct StopPipeline {
   Status status;
 };
 
+// Runs a oneTBB pipeline; what stopped it, if anything, becomes the Status.
+template <typename RunPipeline>
+Status stopped_by(RunPipeline&& run) {
+  try {
+    run();
+  } catch (StopPipeline& stop) {
+    return stop.status;
+  } catch (const std::bad_alloc&) {
+    return Status(StatusCode::kInternal, "out of memory");
+  } catch (const std::exception& error) {
+    return Status(StatusCode::kInternal, error.what());
+  }
+  return Status::ok();
+}
+
 }  // namespace
 
 struct ThreadLimit::Impl {
@@ -82,21 +97,14 @@ Status run_batches(const BatchSource& next_batch, const ReadOptions& read_option
   // Freeing a batch (thousands of strings) is real work: keep it out of the serial stages.
   auto release = [](Batch* batch) { delete batch; };
 
-  try {
+  return stopped_by([&] {
     tbb::parallel_pipeline(
         tokens,
         tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order, read) &
             tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::parallel, work) &
             tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::serial_in_order, finish) &
             tbb::make_filter<Batch*, void>(tbb::filter_mode::parallel, release));
-  } catch (StopPipeline& stop) {
-    return stop.status;
-  } catch (const std::bad_alloc&) {
-    return Status(StatusCode::kInternal, "out of memory");
-  } catch (const std::exception& error) {
-    return Status(StatusCode::kInternal, error.what());
-  }
-  return Status::ok();
+  });
 }
 
 Status run_in_order(size_t count, const PipelineOptions& options, const std::function<Status(OrderedItem&)>& work,
@@ -141,18 +149,11 @@ Status run_in_order(size_t count, const PipelineOptions& options, const std::fun
     }
     if (!status.is_ok()) throw StopPipeline{std::move(status)};
   };
-  try {
+  return stopped_by([&] {
     tbb::parallel_pipeline(tokens, tbb::make_filter<void, OrderedItem*>(tbb::filter_mode::serial_in_order, hand_out) &
                                        tbb::make_filter<OrderedItem*, OrderedItem*>(tbb::filter_mode::parallel, run_work) &
                                        tbb::make_filter<OrderedItem*, void>(tbb::filter_mode::serial_in_order, run_commit));
-  } catch (StopPipeline& stop) {
-    return stop.status;
-  } catch (const std::bad_alloc&) {
-    return Status(StatusCode::kInternal, "out of memory");
-  } catch (const std::exception& error) {
-    return Status(StatusCode::kInternal, error.what());
-  }
-  return Status::ok();
+  });
 }
 
 }  // namespace dadeum
