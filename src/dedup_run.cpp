@@ -552,7 +552,9 @@ Status DedupRun::replay_chunk(size_t chunk, const ReplaySink& each) const {
       while (range->source != record.source) ++range;
       const size_t range_end = std::next(range) == ranges.end() ? all_input.size() : std::next(range)->at;
       const size_t at = range->at + static_cast<size_t>(record.offset - range->begin);
-      if (record.offset < range->begin || at + record.length > range_end) return io_error(display_[record.source] + " is shorter than when it was first read");
+      if (record.offset < range->begin || at + record.length > range_end) {
+        return io_error(display_[record.source] + " is shorter than when it was first read");
+      }
       record.raw = all_input.substr(at, record.length);
       if (at + record.length < range_end && all_input[at + record.length] == '\n') {
         record.line = all_input.substr(at, record.length + 1);
