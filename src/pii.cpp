@@ -522,33 +522,40 @@ std::optional<PiiMatch> match_at_digit(std::string_view t, size_t b, size_t min_
 
 // True when the text cannot contain any detectable PII: every numeric form
 // needs 7+ digits except IPv4 (4 digits and dots); e-mail needs '@'. Counts
-// 16 bytes at a time with compare masks (the compiler's own vectorization of
-// the byte loop widened every count to 32 bits: 4x slower); it stops early
-// once the answer is known (the counts only grow).
+// 64 bytes at a time with compare masks (the compiler's own vectorization of
+// the byte loop widened every count to 32 bits: 4x slower) and stops early once
+// the answer is known (the counts only grow). No popcount: without -mpopcnt it
+// is a libgcc call, which cost more than the whole scan.
 bool surely_clean(std::string_view t) {
   const auto* bytes = reinterpret_cast<const unsigned char*>(t.data());
-  size_t digits = 0, ats = 0, dots = 0;
+  size_t digits = 0;
+  bool any_at = false, any_dot = false;
   size_t pos = 0;
 #if defined(__SSE2__)
   const __m128i zero = _mm_set1_epi8('0'), nine = _mm_set1_epi8(9), at = _mm_set1_epi8('@'), dot = _mm_set1_epi8('.');
   for (; pos + 64 <= t.size(); pos += 64) {
+    __m128i per_lane = _mm_setzero_si128();  // digits seen in each byte lane, 0..4
+    int ats = 0, dots = 0;
     for (size_t lane = 0; lane < 64; lane += 16) {
       const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + pos + lane));
       const __m128i offset = _mm_sub_epi8(x, zero);  // a digit: 0..9 unsigned
-      const __m128i digit = _mm_cmpeq_epi8(_mm_min_epu8(offset, nine), offset);
-      digits += static_cast<size_t>(__builtin_popcount(static_cast<unsigned>(_mm_movemask_epi8(digit))));
-      ats += static_cast<size_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, at)));  // any bit: not clean
-      dots += static_cast<size_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(x, dot)));
+      per_lane = _mm_sub_epi8(per_lane, _mm_cmpeq_epi8(_mm_min_epu8(offset, nine), offset));  // mask is -1
+      ats |= _mm_movemask_epi8(_mm_cmpeq_epi8(x, at));
+      dots |= _mm_movemask_epi8(_mm_cmpeq_epi8(x, dot));
     }
-    if (digits >= 7 || ats > 0) return false;
+    const __m128i sums = _mm_sad_epu8(per_lane, _mm_setzero_si128());  // two 64-bit lane sums
+    digits += static_cast<size_t>(_mm_cvtsi128_si32(sums)) + static_cast<size_t>(_mm_extract_epi16(sums, 4));
+    any_at |= ats != 0;
+    any_dot |= dots != 0;
+    if (digits >= 7 || any_at) return false;
   }
 #endif
   for (; pos < t.size(); ++pos) {
     digits += static_cast<unsigned char>(bytes[pos] - '0') < 10;
-    ats += bytes[pos] == '@';
-    dots += bytes[pos] == '.';
+    any_at |= bytes[pos] == '@';
+    any_dot |= bytes[pos] == '.';
   }
-  return !(digits >= 7 || ats > 0 || (digits >= 4 && dots > 0));
+  return !(digits >= 7 || any_at || (digits >= 4 && any_dot));
 }
 
 size_t skip_word(std::string_view t, size_t i) {
