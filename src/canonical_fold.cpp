@@ -67,10 +67,10 @@ class FoldOutput {
  public:
   static constexpr size_t kChunkRoom = 17;  // a separating space and 16 bytes
 
-  FoldOutput(std::string& out, size_t input_size) : out_(out), size_(out.size()) {
+  FoldOutput(std::string& out, size_t input_size) : out_(out), start_(out.size()), size_(start_) {
     out_.resize(size_ + input_size + 2 * kChunkRoom);
   }
-  bool empty() const { return size_ == 0; }
+  bool empty() const { return size_ == start_; }  // nothing of this text written yet
   char* room(size_t bytes) {
     if (size_ + bytes > out_.size()) out_.resize(std::max(2 * out_.size(), size_ + bytes));
     return out_.data() + size_;
@@ -92,6 +92,7 @@ class FoldOutput {
 
  private:
   std::string& out_;
+  size_t start_;  // what `out` held before: this text's form starts fresh after it
   size_t size_;
 };
 

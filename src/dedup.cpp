@@ -54,17 +54,21 @@ void canonical_key_text(const Example& example, DedupKey key, std::string& out) 
   }
 }
 
-void canonical_key_texts(const Example& example, std::string& full, std::string& prompt, std::string& scratch) {
+void canonical_key_texts(const Example& example, std::string& full, std::string& prompt) {
   full.clear();
   prompt.clear();
   for (const Turn& turn : example.turns) {
-    canonical_form_into(turn.text, scratch, turn.settled);
-    if (scratch.empty()) continue;  // an empty input is no text at all
-    if (!full.empty()) full += '\n';
-    full += scratch;
+    const size_t before = full.size();
+    if (before > 0) full += '\n';
+    const size_t start = full.size();
+    canonical_form_append(turn.text, full, turn.settled);  // folded in place: no copy
+    if (full.size() == start) {  // an empty input is no text at all
+      full.resize(before);
+      continue;
+    }
     if (!in_prompt(turn)) continue;
     if (!prompt.empty()) prompt += '\n';
-    prompt += scratch;
+    prompt.append(full, start);
   }
 }
 
@@ -73,8 +77,8 @@ KeyMaker::KeyMaker(const DedupOptions& options)
 
 void KeyMaker::make(const Example& example, RecordKeys& keys, std::string& scratch) const {
   // Kept per thread: allocating them for every record was a tenth of the key's cost.
-  thread_local std::string prompt_text, canonical;
-  canonical_key_texts(example, scratch, prompt_text, canonical);
+  thread_local std::string prompt_text;
+  canonical_key_texts(example, scratch, prompt_text);
   keys.length = 0;
   for (const Turn& turn : example.turns) keys.length += static_cast<uint32_t>(turn.text.size());
   keys.prompt = hash128(prompt_text, options_.seed);

@@ -108,7 +108,7 @@ struct Keys {
   Hash128 full, prompt;
   Hash128 question;      // SQuAD: the question alone; otherwise the prompt
   Hash128 context;       // SQuAD: the passage (questions on one passage form a template group)
-  std::string full_text, prompt_text, question_text, context_text, scratch;
+  std::string full_text, prompt_text, question_text, context_text;
   std::vector<uint32_t> signature;
   std::vector<uint64_t> bands;
   std::vector<std::pair<uint32_t, uint32_t>> units;  // (offset, length) in full_text
@@ -129,7 +129,7 @@ struct LeakKeyMaker {
   MinHashConfig config;
 
   void make(const Example& record, bool squad, MinHasher* hasher, Keys& out) const {
-    canonical_key_texts(record, out.full_text, out.prompt_text, out.scratch);
+    canonical_key_texts(record, out.full_text, out.prompt_text);
     out.question_text.clear();
     out.context_text.clear();
     out.shingles.clear();

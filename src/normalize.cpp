@@ -206,14 +206,25 @@ bool normalize_may_change(std::string_view text, const NormalizeOptions& options
   return detail::may_change(text, options);
 }
 
-void canonical_form_into(std::string_view text, std::string& out, bool settled) {
+namespace {
+
+// The canonical rules' result for `text`: `text` itself when they change nothing (or when the
+// caller knows they cannot), else `normalized`.
+std::string_view canonical_rules_applied(std::string_view text, std::string& normalized, bool settled) {
   NormalizeOptions options;
   options.rules = kCanonicalRules;
-  std::string normalized;
   if (!settled && detail::may_change(text, options) &&
       detail::normalize_rule_by_rule(text, normalized, options, true) != 0) {
-    text = normalized;
+    return normalized;
   }
+  return text;
+}
+
+}  // namespace
+
+void canonical_form_into(std::string_view text, std::string& out, bool settled) {
+  std::string normalized;
+  text = canonical_rules_applied(text, normalized, settled);
   // `text` may point into `out` (canonical_form_into(s, s)); fold into a fresh
   // buffer only then.
   const char* out_begin = out.data();
@@ -227,6 +238,11 @@ void canonical_form_into(std::string_view text, std::string& out, bool settled) 
   }
   out.clear();
   detail::fold_into(text, out);  // sizes `out` itself
+}
+
+void canonical_form_append(std::string_view text, std::string& out, bool settled) {
+  std::string normalized;
+  detail::fold_into(canonical_rules_applied(text, normalized, settled), out);
 }
 
 }  // namespace dadeum

@@ -40,8 +40,8 @@ struct DedupOptions {
 //! The canonical text of a record's prompt (system and user turns, alpaca instruction and
 //! input) or of the whole example, each turn's canonical form on its own line.
 void canonical_key_text(const Example& example, DedupKey key, std::string& out);
-//! Both texts at once, each turn canonicalized once (`scratch` is working space).
-void canonical_key_texts(const Example& example, std::string& full, std::string& prompt, std::string& scratch);
+//! Both texts at once, each turn canonicalized once.
+void canonical_key_texts(const Example& example, std::string& full, std::string& prompt);
 
 //! What the index keeps of one record, computed in parallel.
 struct RecordKeys {

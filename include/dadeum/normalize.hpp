@@ -121,5 +121,8 @@ std::string canonical_form(std::string_view text);
 //! `settled`: the caller knows that no rule of kCanonicalRules can change `text` (e.g.
 //! normalize_may_change() said so for a superset of them), so only the folding runs.
 void canonical_form_into(std::string_view text, std::string& out, bool settled = false);
+//! canonical_form() of `text` appended to `out` (which must not hold `text`), as the form of a
+//! text of its own: nothing joins it to what `out` ends with.
+void canonical_form_append(std::string_view text, std::string& out, bool settled = false);
 
 }  // namespace dadeum

@@ -692,6 +692,20 @@ TEST(CanonicalForm, IntoReusesTheBufferAndMayAliasItsInput) {
   EXPECT_EQ(self, "a b");
 }
 
+// Appending starts the text's form fresh: no separator joins it to what `out` ends with, even
+// when the text starts with whitespace, and the result is out + canonical_form(text).
+TEST(CanonicalForm, AppendIsTheFormOfATextOfItsOwn) {
+  const std::vector<std::string> texts = {"  Dedup KEY, 한글!  ", "\t\n 가나\u200b다 ", "", " ", "!!!", "ＡＢＣ  def",
+                                          std::string(40, ' ') + "긴 공백 뒤의 글" + std::string(40, ' ')};
+  for (const std::string& before : {std::string(), std::string("앞 글"), std::string("앞 글\n"), std::string("x ")}) {
+    for (const std::string& text : texts) {
+      std::string out = before;
+      canonical_form_append(text, out);
+      EXPECT_EQ(out, before + canonical_form(text)) << "[" << before << "] + [" << text << "]";
+    }
+  }
+}
+
 TEST(CanonicalForm, KeepsInvalidBytes) { EXPECT_EQ(canonical_form("A\xff B"), "a\xff b"); }
 
 // ---------------------------------------------------------------------------
