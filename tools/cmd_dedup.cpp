@@ -78,7 +78,7 @@ int run_dedup(const DedupCommandOptions& options) {
     file->emplace(std::move(created.value()));
   }
   // Places the records of a chunk in its out strings (kept, dropped, rejects), in parallel;
-  // commit() hands them to the files in input order (the files buffer their writes).
+  // commit() writes them to the files in input order (large pieces at once, small ones buffered).
   enum Out : size_t { kKeptOut, kDroppedOut, kRejectsOut, kOutCount };
   struct ChunkTally {
     Counts counts;
