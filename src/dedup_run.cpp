@@ -575,19 +575,11 @@ Status DedupRun::read_again(uint32_t source, uint64_t offset, char* into, size_t
   if (file_state(paths_[source]) != input_states_[source]) return changed_input(display_[source]);
   const int fd = ::open(paths_[source].c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return io_error("cannot read " + paths_[source] + " again: " + std::strerror(errno));
-  got = 0;
-  while (got < length) {
-    ssize_t done = ::pread(fd, into + got, length - got, static_cast<off_t>(offset + got));
-    if (done < 0 && errno == EINTR) continue;
-    if (done < 0) {
-      const int error = errno;
-      ::close(fd);
-      return io_error("cannot read " + paths_[source] + " again: " + std::strerror(error));
-    }
-    if (done == 0) break;
-    got += static_cast<size_t>(done);
-  }
+  const ssize_t done = detail::pread_full(fd, into, length, offset);
+  const int error = errno;
   ::close(fd);
+  if (done < 0) return io_error("cannot read " + paths_[source] + " again: " + std::strerror(error));
+  got = static_cast<size_t>(done);
   return Status::ok();
 }
 

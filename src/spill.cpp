@@ -132,13 +132,9 @@ Result<bool> SpillFile::Cursor::next(std::string_view& entry) {
 Status SpillFile::read_range(uint64_t begin, uint64_t end, char* framed) const {
   if (begin > end || end > bytes_) return Status(StatusCode::kInternal, "read past the end of spill file " + where_);
   const size_t length = static_cast<size_t>(end - begin);
-  size_t filled = 0;
-  while (filled < length) {
-    ssize_t got = ::pread(fd_, framed + filled, length - filled, static_cast<off_t>(begin + filled));
-    if (got < 0 && errno == EINTR) continue;
-    if (got <= 0) return io_error("cannot read spill file " + where_ + ": " + (got < 0 ? std::strerror(errno) : "too short"));
-    filled += static_cast<size_t>(got);
-  }
+  const ssize_t got = detail::pread_full(fd_, framed, length, begin);
+  if (got < 0) return io_error("cannot read spill file " + where_ + ": " + std::strerror(errno));
+  if (static_cast<size_t>(got) < length) return io_error("cannot read spill file " + where_ + ": too short");
   return Status::ok();
 }
 

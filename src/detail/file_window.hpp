@@ -17,6 +17,20 @@
 
 namespace dadeum::detail {
 
+// Reads up to `length` bytes at `offset` of `fd` into `into`, through short reads and EINTR;
+// fewer only at the end of the file. The count read, or -1 with errno set.
+inline ssize_t pread_full(int fd, char* into, size_t length, uint64_t offset) {
+  size_t filled = 0;
+  while (filled < length) {
+    ssize_t got = ::pread(fd, into + filled, length - filled, static_cast<off_t>(offset + filled));
+    if (got < 0 && errno == EINTR) continue;
+    if (got < 0) return -1;
+    if (got == 0) break;
+    filled += static_cast<size_t>(got);
+  }
+  return static_cast<ssize_t>(filled);
+}
+
 class FileWindow {
  public:
   //! `fd` stays owned by the caller; `name` is for messages.
@@ -50,13 +64,9 @@ class FileWindow {
       }
       start_ = offset;
       filled_ = keep;
-      while (filled_ < capacity_) {
-        ssize_t got = ::pread(fd_, buffer_.get() + filled_, capacity_ - filled_, static_cast<off_t>(start_ + filled_));
-        if (got < 0 && errno == EINTR) continue;
-        if (got < 0) return io_error("cannot read " + name_ + " again: " + std::strerror(errno));
-        if (got == 0) break;
-        filled_ += static_cast<size_t>(got);
-      }
+      const ssize_t got = pread_full(fd_, buffer_.get() + filled_, capacity_ - filled_, start_ + filled_);
+      if (got < 0) return io_error("cannot read " + name_ + " again: " + std::strerror(errno));
+      filled_ += static_cast<size_t>(got);
     }
     if (offset + length > start_ + filled_) return io_error(name_ + " is shorter than when it was first read (changed during the run?)");
     const size_t at = static_cast<size_t>(offset - start_);
