@@ -40,6 +40,16 @@ constexpr size_t kVerifyBatchRecords = 1024;
 struct BatchOrdinals {
   std::vector<uint32_t> ordinals;
   std::vector<std::string> texts;
+  // Where each record's bytes are, noted by the serial read of the spill and read by the
+  // parallel stage: a record spilled by reference is the `length` bytes at `offset` of the
+  // batch's input; any other is a copy of its spilled bytes, at `offset` in `copied`.
+  struct Piece {
+    bool in_input = false;
+    uint64_t offset = 0, length = 0;
+  };
+  std::vector<Piece> pieces;
+  std::string copied;
+  Status read;  // the parallel read's error, returned by the sink
 };
 
 // Bytes read from files, growing without zero-filling what it adds (std::string::resize
@@ -117,40 +127,6 @@ std::string file_state(const std::string& path) {
 Status changed_input(const std::string& display) {
   return io_error(display + " changed during the run; run again on a copy that stays as it is");
 }
-
-// Serves the bytes of records spilled by reference (SpilledRecord::in_input) from one
-// sequential read of their input: offsets only grow within an input, and inputs come in order.
-// Each time it opens an input it checks that the file is still the one the first read saw
-// (`state`, from file_state()).
-class InputWindow {
- public:
-  ~InputWindow() { close(); }
-
-  Status fetch(const std::string& path, const std::string& state, const std::string& display, uint64_t offset,
-               uint64_t length, std::string_view& bytes) {
-    if (path != path_) {
-      if (file_state(path) != state) return changed_input(display);
-      close();
-      fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-      if (fd_ < 0) return io_error("cannot read " + path + " again: " + std::strerror(errno));
-      path_ = path;
-      if (window_) window_->reset(fd_, path);
-      else window_.emplace(fd_, path);
-    }
-    return window_->fetch(offset, length, bytes);
-  }
-
- private:
-  void close() {  // the window and its buffer stay, for the next input
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-    path_.clear();
-  }
-
-  std::string path_;
-  int fd_ = -1;
-  std::optional<detail::FileWindow> window_;
-};
 
 }  // namespace
 
@@ -353,18 +329,17 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
   }
   std::unordered_map<uint32_t, std::shared_ptr<const std::string>> held;
   SpillFile::Cursor cursor(*spill_);
-  InputWindow window;
   uint32_t ordinal = 0;      // of the next spill entry
   size_t next_needed = 0;    // into `needed`
   uint64_t sequence = 0;
   std::string_view entry;
   bool entry_waiting = false;  // `entry` belongs to another input than the batch: the next batch's
+  // Serial: picks the needed entries out of the spill and notes where their bytes are.
   auto next_batch = [&]() -> Result<std::unique_ptr<Batch>> {
     if (next_needed == needed.size()) return std::unique_ptr<Batch>();
     auto batch = std::make_unique<Batch>();
     batch->sequence = sequence++;
     auto selected = std::make_shared<BatchOrdinals>();
-    std::vector<size_t> ends;
     SpilledRecord record;
     while (next_needed < needed.size() && selected->ordinals.size() < kVerifyBatchRecords) {
       if (!entry_waiting) {
@@ -381,29 +356,62 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
         break;
       }
       entry_waiting = false;
-      if (record.in_input) {
-        const uint32_t source = record.source;
-        DADEUM_RETURN_IF_ERROR(
-            window.fetch(paths_[source], input_states_[source], display_[source], record.offset, record.length, record.raw));
-        record.raw = record.raw.substr(0, record.length);
-      }
       batch->source = record.source;
-      batch->buffer.append(record.raw);
-      batch->buffer += '\n';
-      ends.push_back(batch->buffer.size() - 1);
+      if (record.in_input) {
+        selected->pieces.push_back({true, record.offset, record.length});
+      } else {
+        selected->pieces.push_back({false, selected->copied.size(), record.raw.size()});
+        selected->copied.append(record.raw);
+      }
       selected->ordinals.push_back(needed[next_needed++]);
     }
-    batch->buffer.append(detail::kParserPadding, ' ');  // simdjson reads a little past each record
     batch->schema = infos_[batch->source].schema;
-    size_t begin = 0;
-    for (size_t end : ends) {
-      Example& example = batch->records.emplace_back();
-      example.raw = std::string_view(batch->buffer).substr(begin, end - begin);
-      example.where.source = batch->source;
-      begin = end + 1;
-    }
     batch->stage_keys = selected;
     return batch;
+  };
+  // Parallel, before parsing: the records' bytes, each read with one pread from the input (a
+  // window read front to back would read the whole input for the few records it needs).
+  auto read_records = [&](Batch& batch) {
+    auto selected = std::static_pointer_cast<BatchOrdinals>(batch.stage_keys);
+    size_t bytes = detail::kParserPadding;
+    for (const BatchOrdinals::Piece& piece : selected->pieces) bytes += piece.length + 1;
+    batch.buffer.reserve(bytes);
+    std::vector<size_t> ends;
+    int fd = -1;
+    for (const BatchOrdinals::Piece& piece : selected->pieces) {
+      if (!piece.in_input) {
+        batch.buffer.append(selected->copied, piece.offset, piece.length);
+      } else {
+        if (fd < 0) {
+          Result<int> opened = open_again(batch.source);
+          if (!opened.is_ok()) {
+            selected->read = opened.status();
+            return;
+          }
+          fd = opened.value();
+        }
+        const size_t at = batch.buffer.size();
+        batch.buffer.resize(at + piece.length);
+        const ssize_t got = detail::pread_full(fd, batch.buffer.data() + at, piece.length, piece.offset);
+        if (got != static_cast<ssize_t>(piece.length)) {
+          selected->read = got < 0 ? io_error("cannot read " + paths_[batch.source] + " again: " + std::strerror(errno))
+                                   : io_error(display_[batch.source] + " is shorter than when it was first read");
+          ::close(fd);
+          return;
+        }
+      }
+      batch.buffer += '\n';
+      ends.push_back(batch.buffer.size() - 1);
+    }
+    if (fd >= 0) ::close(fd);
+    batch.buffer.append(detail::kParserPadding, ' ');  // simdjson reads a little past each record
+    size_t begin = 0;
+    batch.records.resize(ends.size());
+    for (size_t idx = 0; idx < ends.size(); ++idx) {
+      batch.records[idx].raw = std::string_view(batch.buffer).substr(begin, ends[idx] - begin);
+      batch.records[idx].where.source = batch.source;
+      begin = ends[idx] + 1;
+    }
   };
   const MinHashConfig& config = keys_.config();
   auto key_texts = [&](Batch& batch) {
@@ -427,6 +435,7 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
   constexpr int kMaxRunning = 8;  // bounds the texts that waiting tasks keep alive
   auto sink = [&](Batch& batch) -> Status {
     auto selected = std::static_pointer_cast<BatchOrdinals>(batch.stage_keys);
+    DADEUM_RETURN_IF_ERROR(selected->read);
     std::vector<PairJob> batch_jobs;
     for (size_t idx = 0; idx < batch.records.size(); ++idx) {
       uint32_t ordinal = selected->ordinals[idx];
@@ -456,7 +465,7 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
     return Status::ok();
   };
   Counts counts;
-  Status read = run_batches(next_batch, read_, pipeline_, key_texts, sink, counts);
+  Status read = run_batches(next_batch, read_, pipeline_, key_texts, sink, counts, read_records);
   verifying.wait();
   DADEUM_RETURN_IF_ERROR(read);
   for (const std::vector<PairJob>& batch_jobs : jobs) {
@@ -569,15 +578,21 @@ Status DedupRun::replay_chunk(size_t chunk, const ReplaySink& each) const {
   return Status::ok();
 }
 
-// Reads up to `length` bytes at `offset` of input `source` into `into` (fewer at its end;
-// `got` says how many), after checking that the file is still the one the first read saw.
-Status DedupRun::read_again(uint32_t source, uint64_t offset, char* into, size_t length, size_t& got) const {
+Result<int> DedupRun::open_again(uint32_t source) const {
   if (file_state(paths_[source]) != input_states_[source]) return changed_input(display_[source]);
   const int fd = ::open(paths_[source].c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return io_error("cannot read " + paths_[source] + " again: " + std::strerror(errno));
-  const ssize_t done = detail::pread_full(fd, into, length, offset);
+  return fd;
+}
+
+// Reads up to `length` bytes at `offset` of input `source` into `into` (fewer at its end;
+// `got` says how many), after checking that the file is still the one the first read saw.
+Status DedupRun::read_again(uint32_t source, uint64_t offset, char* into, size_t length, size_t& got) const {
+  Result<int> fd = open_again(source);
+  if (!fd.is_ok()) return fd.status();
+  const ssize_t done = detail::pread_full(fd.value(), into, length, offset);
   const int error = errno;
-  ::close(fd);
+  ::close(fd.value());
   if (done < 0) return io_error("cannot read " + paths_[source] + " again: " + std::strerror(error));
   got = static_cast<size_t>(done);
   return Status::ok();

@@ -123,6 +123,8 @@ class DedupRun {
   Result<std::unique_ptr<InputReader>> open_reader();
   Status verify_candidates(const BatchStage& transform);
   Status replay_chunk(size_t chunk, const ReplaySink& each) const;
+  //! A descriptor of input `source` opened again, once it is still the file the first pass read.
+  Result<int> open_again(uint32_t source) const;
   Status read_again(uint32_t source, uint64_t offset, char* into, size_t length, size_t& got) const;
   Status check_inputs_unchanged() const;
   void reserve_for(const Batch& first);

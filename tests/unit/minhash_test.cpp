@@ -221,6 +221,45 @@ TEST(MinHashShingles, ShortShingleHashIsXxh3) {
   }
 }
 
+// The n-grams in order, as plain byte-by-byte code: a code point is a non-continuation byte
+// (or the text's first byte) and the continuation bytes after it.
+std::vector<uint64_t> reference_shingle_hashes(std::string_view text, uint32_t ngram, uint64_t seed) {
+  std::vector<uint64_t> hashes;
+  if (text.empty()) return hashes;
+  ngram = std::max<uint32_t>(ngram, 1);
+  std::vector<size_t> starts{0};
+  for (size_t pos = 1; pos < text.size(); ++pos) {
+    if ((static_cast<unsigned char>(text[pos]) & 0xc0) != 0x80) starts.push_back(pos);
+  }
+  starts.push_back(text.size());
+  const size_t code_points = starts.size() - 1;
+  if (code_points <= ngram) return {XXH3_64bits_withSeed(text.data(), text.size(), seed)};
+  for (size_t first = 0; first + ngram <= code_points; ++first) {
+    hashes.push_back(XXH3_64bits_withSeed(text.data() + starts[first], starts[first + ngram] - starts[first], seed));
+  }
+  return hashes;
+}
+
+TEST(MinHashShingles, SameNgramsAsAPlainByteByByteWalk) {
+  // Lengths around the 64-byte blocks, Hangul, ASCII, 4-byte code points and invalid bytes
+  // (stray continuation bytes, a text that starts with one, a truncated sequence at the end).
+  const std::vector<std::string> pieces = {"가", "나", " ", "a", "Z", "\xf0\x9f\x98\x80", "\x80", "\xbf", "\xff", "\xc3",
+                                           "\xe2\x80", "é", "7"};
+  Lcg rng(11);
+  std::vector<size_t> ring;
+  for (int trial = 0; trial < 3000; ++trial) {
+    std::string text;
+    const size_t count = trial % 97;
+    for (size_t idx = 0; idx < count; ++idx) text += pieces[rng.next() % (idx % 5 == 0 ? pieces.size() : 4)];
+    for (uint32_t ngram : {0u, 1u, 2u, 5u, 9u, 17u}) {
+      const uint64_t seed = trial;
+      std::vector<uint64_t> got;
+      detail::for_each_shingle_hash(text, ngram, seed, ring, [&](uint64_t hash) { got.push_back(hash); });
+      ASSERT_EQ(got, reference_shingle_hashes(text, ngram, seed)) << "trial " << trial << " n " << ngram;
+    }
+  }
+}
+
 TEST(Jaccard, ExactOnSmallSets) {
   EXPECT_DOUBLE_EQ(jaccard({1, 2, 3}, {2, 3, 4}), 0.5);
   EXPECT_DOUBLE_EQ(jaccard({1, 2, 3}, {1, 2, 3}), 1.0);

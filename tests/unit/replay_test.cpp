@@ -1,6 +1,7 @@
 // Pass 3 in parallel: run_in_order() commits every item once, in order, and stops at the first
 // error; DedupRun's parallel replay hands over the same records, in the same order, as the
-// serial one, whatever the chunks and the thread count.
+// serial one, whatever the chunks and the thread count. Pass 2's read of the candidates finds
+// every near copy whether its bytes come from its input or from the spill.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -154,6 +155,75 @@ TEST(Replay, AnInputChangedBeforeTheParallelReplayFailsIt) {
   testing::write_file(inputs[2], "{\"instruction\":\"다른 파일\",\"output\":\"답\"}\n");
   auto ignore = [](uint32_t, const SpilledRecord&, OrderedItem&) { return Status::ok(); };
   Status status = run.replay(ignore, [](OrderedItem&) { return Status::ok(); });
+  EXPECT_FALSE(status.is_ok());
+  EXPECT_NE(status.message().find("changed during the run"), std::string::npos) << status.message();
+}
+
+// Pass 2 reads each candidate record again: from its input by offset (plain JSONL) or from the
+// spill (CSV, normalized records), in batches of up to 1024 records that never mix inputs.
+// Every near copy below must be found, whichever way its bytes come back.
+std::string long_text(int k) {
+  std::string text = "문서 " + std::to_string(k) + ":";
+  uint32_t state = static_cast<uint32_t>(k) * 2654435761u + 1;
+  for (int word = 0; word < 40; ++word) {
+    state = state * 1664525u + 1013904223u;
+    text += " 낱말" + std::to_string(state >> 16);
+  }
+  return text;  // already normalized: the originals are read again from their file
+}
+
+std::vector<std::string> near_copy_inputs(const testing::TempDir& dir, int records) {
+  std::string originals, copies = "instruction,output\n", nfd_copies;
+  for (int k = 0; k < records; ++k) {
+    originals += "{\"instruction\":\"" + long_text(k) + "\",\"output\":\"답\"}\n";
+    std::string changed = long_text(k);
+    changed += "끝";
+    if (k % 2 == 0) copies += changed + ",답\n";
+    else nfd_copies += "{\"instruction\":\"\xe1\x84\x86\xe1\x85\xae\xe1\x86\xab" + changed.substr(3) + "\",\"output\":\"답\"}\n";
+  }
+  std::vector<std::string> paths = {dir.file("originals.jsonl"), dir.file("copies.csv"), dir.file("nfd_copies.jsonl")};
+  testing::write_file(paths[0], originals);
+  testing::write_file(paths[1], copies);
+  testing::write_file(paths[2], nfd_copies);
+  return paths;
+}
+
+TEST(Verify, FindsEveryNearCopyWhereverItsBytesAreReadAgain) {
+  testing::TempDir dir;
+  constexpr int kRecords = 1200;  // more than one verification batch per input
+  std::vector<std::string> inputs = near_copy_inputs(dir, kRecords);
+  NormalizeOptions rules;
+  BatchStage normalize = [&rules](Batch& batch) {
+    NormalizeCounts counts;
+    for (Example& record : batch.records) normalize_record(record, rules, counts);
+  };
+  for (size_t threads : {1, 2}) {
+    DedupRun run(inputs, ReadOptions{}, PipelineOptions{threads}, DedupOptions{}, dir.path().string());
+    Status status = run.index(normalize, nullptr, Schema::kAuto);
+    ASSERT_TRUE(status.is_ok()) << status.message();
+    ASSERT_EQ(run.records(), 2u * kRecords);
+    EXPECT_GE(run.verified_pairs(), static_cast<uint64_t>(kRecords));
+    for (uint32_t ordinal = 0; ordinal < kRecords; ++ordinal) EXPECT_FALSE(run.removal(ordinal).has_value()) << ordinal;
+    // Copies are ordinals kRecords.. in input order: CSV (even k), then the NFD file (odd k).
+    for (uint32_t copy = 0; copy < kRecords; ++copy) {
+      const uint32_t k = copy < kRecords / 2 ? 2 * copy : 2 * (copy - kRecords / 2) + 1;
+      std::optional<Outcome> removal = run.removal(kRecords + copy);
+      ASSERT_TRUE(removal.has_value()) << "copy of " << k;
+      EXPECT_EQ(removal->code, "near_duplicate");
+      EXPECT_EQ(removal->duplicate_of, inputs[0] + ":" + std::to_string(k + 1));
+    }
+  }
+}
+
+TEST(Verify, AnInputChangedBeforeTheVerificationReadFailsIt) {
+  testing::TempDir dir;
+  std::vector<std::string> inputs = near_copy_inputs(dir, 50);
+  DedupRun run(inputs, ReadOptions{}, PipelineOptions{2}, DedupOptions{}, dir.path().string());
+  BatchSink rewrite_first = [&](Batch& batch) {
+    if (batch.source == 2) testing::write_file(inputs[0], "{\"instruction\":\"다른 파일\",\"output\":\"답\"}\n");
+    return Status::ok();
+  };
+  Status status = run.index(nullptr, rewrite_first, Schema::kAuto);
   EXPECT_FALSE(status.is_ok());
   EXPECT_NE(status.message().find("changed during the run"), std::string::npos) << status.message();
 }
