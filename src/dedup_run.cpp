@@ -634,9 +634,13 @@ void append_cluster_lines(std::string& out, const DedupRun& run) {
     }
     out += "],\"similarity\":[";
     for (size_t idx = 0; idx < cluster.similarity.size(); ++idx) {
+      if (idx) out += ',';
+      if (cluster.similarity[idx] == 1.0f) {  // exact duplicates and conflicts: most members
+        out += "1.000";
+        continue;
+      }
       char text[16];
       std::snprintf(text, sizeof text, "%.3f", cluster.similarity[idx]);
-      if (idx) out += ',';
       out += text;
     }
     out += "]}\n";
