@@ -70,18 +70,40 @@ Result<std::vector<std::string>> load_blocklist(const std::string& path) {
   return patterns;
 }
 
+namespace {
+
+// The prompt is every turn but the system's and the assistant's; the answer, the assistant's.
+bool in_answer(const Turn& turn) { return turn.role == Role::kAssistant; }
+bool in_prompt(const Turn& turn) { return turn.role != Role::kAssistant && turn.role != Role::kSystem; }
+
+// The texts of the turns `in` picks, joined by '\n'.
+template <typename In>
+std::string joined(const Example& example, In in) {
+  std::string text;
+  for (const Turn& turn : example.turns) {
+    if (!in(turn)) continue;
+    if (!text.empty()) text += '\n';
+    text += turn.text;
+  }
+  return text;
+}
+
+// Whether those texts, joined by '\n', are blank: whether each of them is.
+template <typename In>
+bool all_blank(const Example& example, In in) {
+  for (const Turn& turn : example.turns) {
+    if (in(turn) && !is_blank_text(turn.text)) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 void filter_record(Example& example, const FilterOptions& options) {
   if (!example.kept()) return;
-  std::string prompt, answer;
-  for (const Turn& turn : example.turns) {
-    std::string& into = turn.role == Role::kAssistant ? answer : turn.role == Role::kUser ? prompt : prompt;
-    if (turn.role == Role::kSystem) continue;
-    if (!into.empty()) into += '\n';
-    into += turn.text;
-  }
   auto drop = [&](const char* code, std::string message) { example.drop("filter", code, std::move(message)); };
-  if (options.drop_empty && is_blank_text(prompt)) return drop("empty_prompt", "the prompt is empty after normalization");
-  if (options.drop_empty && is_blank_text(answer)) return drop("empty_answer", "the answer is empty after normalization");
+  if (options.drop_empty && all_blank(example, in_prompt)) return drop("empty_prompt", "the prompt is empty after normalization");
+  if (options.drop_empty && all_blank(example, in_answer)) return drop("empty_answer", "the answer is empty after normalization");
   if (options.drop_echo) {
     for (const Turn& turn : example.turns) {
       if (turn.role != Role::kAssistant) continue;
@@ -90,6 +112,12 @@ void filter_record(Example& example, const FilterOptions& options) {
       }
     }
   }
+  // The rest looks at the whole prompt and answer: copies, made only when a filter needs them
+  // (the defaults need none).
+  const bool whole_texts = options.min_answer_chars || options.max_answer_chars || options.max_example_chars ||
+                           options.min_hangul_ratio > 0 || !options.blocklist.empty() || options.drop_boilerplate;
+  if (!whole_texts) return;
+  const std::string prompt = joined(example, in_prompt), answer = joined(example, in_answer);
   bool length_limits = options.min_answer_chars || options.max_answer_chars || options.max_example_chars;
   uint64_t answer_chars = length_limits ? count_chars(answer) : 0;  // decoding costs: only when asked
   if (options.min_answer_chars && answer_chars < options.min_answer_chars)

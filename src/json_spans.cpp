@@ -63,6 +63,12 @@ Span root_span(std::string_view json) {
 
 std::vector<MemberSpan> object_members(std::string_view json, Span object) {
   std::vector<MemberSpan> members;
+  object_members(json, object, members);
+  return members;
+}
+
+void object_members(std::string_view json, Span object, std::vector<MemberSpan>& members) {
+  members.clear();
   size_t end = object.end - 1;  // the closing '}'
   size_t pos = skip_space(json, object.begin + 1, end);
   while (pos < end) {
@@ -77,7 +83,6 @@ std::vector<MemberSpan> object_members(std::string_view json, Span object) {
     pos = skip_space(json, value_end, end);
     if (pos < end && json[pos] == ',') pos = skip_space(json, pos + 1, end);
   }
-  return members;
 }
 
 std::vector<Span> array_elements(std::string_view json, Span array) {

@@ -47,14 +47,30 @@ simdjson::dom::array as_array(element value) {
   return array;
 }
 
-std::string join_path(const std::vector<std::string>& path) {
+// The keys that lead to a field: the --map entry's path, or the field's own name at the top
+// level. A view: looking a field up allocates nothing.
+struct FieldPath {
+  const std::vector<std::string>* mapped = nullptr;
+  std::string_view name;
+  size_t size() const { return mapped != nullptr ? mapped->size() : 1; }
+  std::string_view operator[](size_t depth) const { return mapped != nullptr ? std::string_view((*mapped)[depth]) : name; }
+};
+
+std::string join_path(const FieldPath& path) {
   std::string out;
-  for (const std::string& key : path) {
+  for (size_t depth = 0; depth < path.size(); ++depth) {
     if (!out.empty()) out += '.';
-    out += key;
+    out += path[depth];
   }
   return out;
 }
+
+// Vectors the adapter fills for every record, kept per thread so that their capacity stays.
+struct AdapterScratch {
+  std::vector<detail::MemberSpan> spans, turn_spans;
+  std::vector<std::string_view> keys;
+  std::vector<element> values;
+};
 
 // A value found at a path: the DOM element and where its text is.
 struct Located {
@@ -66,14 +82,23 @@ struct Located {
 
 class RecordAdapter {
  public:
-  RecordAdapter(Example& example, const std::vector<FieldMapping>& map, bool decode_text)
-      : ex_(example), map_(map), decode_text_(decode_text) {}
+  RecordAdapter(Example& example, const std::vector<FieldMapping>& map, bool decode_text, AdapterScratch& scratch)
+      : ex_(example),
+        map_(map),
+        decode_text_(decode_text),
+        spans_(scratch.spans),
+        turn_spans_(scratch.turn_spans),
+        keys_(scratch.keys),
+        values_(scratch.values) {}
 
   // Returns false when the record was rejected.
   bool load(element root) {
     root_ = root;
     Span whole = detail::root_span(ex_.raw);
-    spans_ = detail::object_members(ex_.raw, whole);
+    detail::object_members(ex_.raw, whole, spans_);
+    keys_.clear();
+    values_.clear();
+    ex_.members.reserve(spans_.size());
     simdjson::dom::object object = as_object(root);
     size_t idx = 0;
     for (auto field : object) {
@@ -92,10 +117,11 @@ class RecordAdapter {
     return true;
   }
 
-  std::vector<std::string_view> keys() const { return keys_; }
+  const std::vector<std::string_view>& keys() const { return keys_; }
 
   bool adapt(Schema schema) {
     ex_.schema = schema;
+    ex_.turns.reserve(4);  // the alpaca fields; a dialogue reserves its own count
     read_id();
     switch (schema) {
       case Schema::kAlpaca:
@@ -132,9 +158,9 @@ class RecordAdapter {
     return nullptr;
   }
 
-  std::vector<std::string> path_for(std::string_view target) const {
-    if (const FieldMapping* entry = mapping(target)) return entry->path;
-    return {std::string(target)};
+  FieldPath path_for(std::string_view target) const {
+    if (const FieldMapping* entry = mapping(target)) return {&entry->path, {}};
+    return {nullptr, target};
   }
 
   // With --map, the fields the user named are the required ones; without, the schema's.
@@ -143,7 +169,7 @@ class RecordAdapter {
     return mapping(target) != nullptr;
   }
 
-  Located locate(const std::vector<std::string>& path) const {
+  Located locate(const FieldPath& path) const {
     Located at;
     for (size_t idx = 0; idx < keys_.size(); ++idx) {
       if (keys_[idx] == path[0]) {
@@ -154,7 +180,7 @@ class RecordAdapter {
     for (size_t depth = 1; at.found && depth < path.size(); ++depth) {
       at.top_member = -1;
       at.found = false;
-      const std::string& key = path[depth];
+      const std::string_view key = path[depth];
       if (at.value.is_object()) {
         auto spans = detail::object_members(ex_.raw, at.span);
         size_t idx = 0;
@@ -202,12 +228,11 @@ class RecordAdapter {
 
   // Reads a text field: a string (or, when mapped, an array of strings: one turn each).
   bool text_field(std::string_view target, Slot slot, Role role, bool schema_requires) {
-    std::vector<std::string> path = path_for(target);
+    const FieldPath path = path_for(target);
     bool required = is_required(target, schema_requires);
     Located at = locate(path);
-    std::string name = join_path(path);
     if (!at.found) {
-      if (required) return fail("missing_field", "missing field '" + name + "'");
+      if (required) return fail("missing_field", "missing field '" + join_path(path) + "'");
       return true;
     }
     mark_known(at);
@@ -215,7 +240,7 @@ class RecordAdapter {
     if (at.value.is_string()) {
       bool may_be_empty = slot == Slot::kInput || slot == Slot::kSystem;  // "" means none
       if (required && !may_be_empty && at.value.get_string().value_unsafe().empty()) {
-        return fail("empty_text", "field '" + name + "' is empty");
+        return fail("empty_text", "field '" + join_path(path) + "' is empty");
       }
       ex_.turns.push_back(make_turn(role, slot, at.value, at.span));
       return true;
@@ -225,22 +250,22 @@ class RecordAdapter {
       size_t idx = 0;
       for (element item : as_array(at.value)) {
         if (!item.is_string()) {
-          return fail("wrong_type", "field '" + name + "[" + std::to_string(idx) + "]' is " +
+          return fail("wrong_type", "field '" + join_path(path) + "[" + std::to_string(idx) + "]' is " +
                                         std::string(type_name(item.type())) + ", expected a string");
         }
         ex_.turns.push_back(make_turn(role, slot, item, spans[idx]));
         ++idx;
       }
-      if (idx == 0 && required) return fail("empty_text", "field '" + name + "' is an empty array");
+      if (idx == 0 && required) return fail("empty_text", "field '" + join_path(path) + "' is an empty array");
       return true;
     }
-    return fail("wrong_type", "field '" + name + "' is " + std::string(type_name(at.value.type())) +
+    return fail("wrong_type", "field '" + join_path(path) + "' is " + std::string(type_name(at.value.type())) +
                                   ", expected a string");
   }
 
   // The alpaca turns in prompt order: system, instruction, input, output.
   bool order_alpaca() {
-    std::stable_sort(ex_.turns.begin(), ex_.turns.end(), [](const Turn& a, const Turn& b) {
+    auto before = [](const Turn& a, const Turn& b) {
       auto rank = [](Slot slot) {
         switch (slot) {
           case Slot::kSystem: return 0;
@@ -250,7 +275,10 @@ class RecordAdapter {
         }
       };
       return rank(a.slot) < rank(b.slot);
-    });
+    };
+    // Usually in order already; std::stable_sort would allocate a buffer for every record.
+    if (std::is_sorted(ex_.turns.begin(), ex_.turns.end(), before)) return true;
+    std::stable_sort(ex_.turns.begin(), ex_.turns.end(), before);
     return true;
   }
 
@@ -264,8 +292,8 @@ class RecordAdapter {
   }
 
   bool dialogue(std::string_view target, bool sharegpt) {
-    std::vector<std::string> path = path_for(target);
-    std::string name = join_path(path);
+    const FieldPath path = path_for(target);
+    const std::string name = join_path(path);
     Located at = locate(path);
     if (!at.found) return fail("missing_field", "missing field '" + name + "'");
     mark_known(at);
@@ -274,11 +302,12 @@ class RecordAdapter {
                                     ", expected an array of turns");
     }
     auto spans = detail::array_elements(ex_.raw, at.span);
+    ex_.turns.reserve(spans.size());
     size_t idx = 0;
     for (element item : as_array(at.value)) {
-      std::string where = name + "[" + std::to_string(idx) + "]";
+      auto where = [&name, idx] { return name + "[" + std::to_string(idx) + "]"; };  // built only for a message
       if (!item.is_object()) {
-        return fail("wrong_type", where + " is " + std::string(type_name(item.type())) + ", expected an object");
+        return fail("wrong_type", where() + " is " + std::string(type_name(item.type())) + ", expected an object");
       }
       if (!read_turn(item, spans[idx], where, sharegpt)) return false;
       ++idx;
@@ -287,8 +316,10 @@ class RecordAdapter {
     return check_role_order();
   }
 
-  bool read_turn(element item, Span span, const std::string& where, bool sharegpt) {
-    auto members = detail::object_members(ex_.raw, span);
+  template <typename Where>
+  bool read_turn(element item, Span span, const Where& where, bool sharegpt) {
+    std::vector<detail::MemberSpan>& members = turn_spans_;
+    detail::object_members(ex_.raw, span, members);
     std::string_view role_key = sharegpt ? "from" : "role";
     std::string_view text_key = sharegpt ? "value" : "content";
     std::optional<element> role_value, text_value;
@@ -308,12 +339,12 @@ class RecordAdapter {
       }
       ++idx;
     }
-    if (!role_value) return fail("missing_field", where + " has no '" + std::string(role_key) + "'");
-    if (!role_value->is_string()) return fail("wrong_type", where + "." + std::string(role_key) + " is not a string");
+    if (!role_value) return fail("missing_field", where() + " has no '" + std::string(role_key) + "'");
+    if (!role_value->is_string()) return fail("wrong_type", where() + "." + std::string(role_key) + " is not a string");
     std::string_view role_text = role_value->get_string().value_unsafe();
     std::optional<Role> role = role_from_name(role_text, sharegpt);
-    if (!role) return fail("unknown_role", where + " has unknown role '" + std::string(role_text) + "'");
-    if (!text_value) return fail("missing_field", where + " has no '" + std::string(text_key) + "'");
+    if (!role) return fail("unknown_role", where() + " has unknown role '" + std::string(role_text) + "'");
+    if (!text_value) return fail("missing_field", where() + " has no '" + std::string(text_key) + "'");
     Turn turn;
     turn.role = *role;
     turn.slot = Slot::kMessage;
@@ -322,10 +353,10 @@ class RecordAdapter {
       if (decode_text_) turn.text = std::string(text);
       turn.token = text_span;
       if (text.empty() && !(has_tool_calls && *role == Role::kAssistant)) {
-        return fail("empty_text", where + "." + std::string(text_key) + " is empty");
+        return fail("empty_text", where() + "." + std::string(text_key) + " is empty");
       }
     } else if (!(text_value->is_null() && has_tool_calls)) {
-      return fail("wrong_type", where + "." + std::string(text_key) + " is " +
+      return fail("wrong_type", where() + "." + std::string(text_key) + " is " +
                                     std::string(type_name(text_value->type())) + ", expected a string");
     }
     ex_.turns.push_back(std::move(turn));
@@ -340,18 +371,18 @@ class RecordAdapter {
     bool has_assistant = false;
     for (size_t idx = 0; idx < ex_.turns.size(); ++idx) {
       Role role = ex_.turns[idx].role;
-      std::string at = " (turn " + std::to_string(idx + 1) + ")";
+      auto at = [idx] { return " (turn " + std::to_string(idx + 1) + ")"; };
       if (role == Role::kSystem) {
-        if (started) return fail("role_order", "system turn after the dialogue started" + at);
+        if (started) return fail("role_order", "system turn after the dialogue started" + at());
         continue;
       }
-      if (!started && role != Role::kUser) return fail("role_order", "dialogue starts with " + std::string(role_name(role)) + at);
+      if (!started && role != Role::kUser) return fail("role_order", "dialogue starts with " + std::string(role_name(role)) + at());
       started = true;
       if (previous && *previous == role && role != Role::kTool) {
-        return fail("role_order", "two " + std::string(role_name(role)) + " turns in a row" + at);
+        return fail("role_order", "two " + std::string(role_name(role)) + " turns in a row" + at());
       }
       if (role == Role::kTool && previous != Role::kAssistant && previous != Role::kTool) {
-        return fail("role_order", "tool turn not after an assistant turn" + at);
+        return fail("role_order", "tool turn not after an assistant turn" + at());
       }
       if (role == Role::kAssistant) has_assistant = true;
       previous = role;
@@ -365,9 +396,10 @@ class RecordAdapter {
   const std::vector<FieldMapping>& map_;
   bool decode_text_;  // false: only validate (texts stay in raw)
   element root_;
-  std::vector<detail::MemberSpan> spans_;
-  std::vector<std::string_view> keys_;
-  std::vector<element> values_;
+  std::vector<detail::MemberSpan>& spans_;       // the record's top-level members
+  std::vector<detail::MemberSpan>& turn_spans_;  // the members of the dialogue turn being read
+  std::vector<std::string_view>& keys_;
+  std::vector<element>& values_;
 };
 
 // Checks that need no parser, then the parse. Returns false when rejected.
@@ -397,12 +429,18 @@ bool parse_json(Example& ex, simdjson::dom::parser& parser, element& root) {
   return true;
 }
 
-void parse_one(Example& ex, Schema schema, const std::vector<FieldMapping>& map,
-               simdjson::dom::parser& parser, bool decode_text = true) {
+// The parser and the adapter's vectors, one per thread.
+struct ParseState {
+  simdjson::dom::parser parser;
+  AdapterScratch scratch;
+};
+
+void parse_one(Example& ex, Schema schema, const std::vector<FieldMapping>& map, ParseState& state,
+               bool decode_text = true) {
   if (!ex.kept()) return;  // rejected while reading
   element root;
-  if (!parse_json(ex, parser, root)) return;
-  RecordAdapter adapter(ex, map, decode_text);
+  if (!parse_json(ex, state.parser, root)) return;
+  RecordAdapter adapter(ex, map, decode_text, state.scratch);
   if (!adapter.load(root)) return;
   if (schema == Schema::kAuto) schema = detail::detect_schema(adapter.keys(), map);
   adapter.adapt(schema);
@@ -450,7 +488,7 @@ Schema detect_batch_schema(Batch& batch, const ReadOptions& options, size_t max_
 struct RecordParser::Impl {
   std::vector<FieldMapping> map;
   bool decode_text = true;
-  tbb::enumerable_thread_specific<simdjson::dom::parser> parsers;
+  tbb::enumerable_thread_specific<ParseState> states;
 };
 
 RecordParser::RecordParser(const ReadOptions& options) : impl_(std::make_unique<Impl>()) {
@@ -461,13 +499,13 @@ RecordParser::RecordParser(const ReadOptions& options) : impl_(std::make_unique<
 RecordParser::~RecordParser() = default;
 
 void RecordParser::parse(Batch& batch) const {
-  simdjson::dom::parser& parser = impl_->parsers.local();
-  for (Example& record : batch.records) parse_one(record, batch.schema, impl_->map, parser, impl_->decode_text);
+  ParseState& state = impl_->states.local();
+  for (Example& record : batch.records) parse_one(record, batch.schema, impl_->map, state, impl_->decode_text);
 }
 
 void parse_batch_records(Batch& batch, Schema schema, const std::vector<FieldMapping>& map) {
-  simdjson::dom::parser parser;
-  for (Example& record : batch.records) parse_one(record, schema, map, parser);
+  ParseState state;
+  for (Example& record : batch.records) parse_one(record, schema, map, state);
 }
 
 }  // namespace dadeum

@@ -16,6 +16,8 @@ struct MemberSpan {
 
 //! Members of the object whose text is `object`, in source order.
 std::vector<MemberSpan> object_members(std::string_view json, Span object);
+//! The same into `members` (cleared first), which keeps its capacity from record to record.
+void object_members(std::string_view json, Span object, std::vector<MemberSpan>& members);
 //! Elements of the array whose text is `array`, in source order.
 std::vector<Span> array_elements(std::string_view json, Span array);
 //! The whole top-level value of `json` without surrounding whitespace.

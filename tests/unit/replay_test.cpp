@@ -70,6 +70,17 @@ TEST(RunInOrder, NoItemsIsNotAnError) {
 
 // Inputs that give every kind of spill entry: records by reference (plain JSONL), records
 // stored (normalized, or from CSV), dropped and rejected ones, and a last line without '\n'.
+// Writes each (name, contents) file into `dir`; returns their paths, in order.
+std::vector<std::string> write_inputs(const testing::TempDir& dir,
+                                      const std::vector<std::pair<std::string, std::string>>& files) {
+  std::vector<std::string> paths;
+  for (const auto& [name, contents] : files) {
+    paths.push_back(dir.file(name));
+    testing::write_file(paths.back(), contents);
+  }
+  return paths;
+}
+
 std::vector<std::string> mixed_inputs(const testing::TempDir& dir) {
   std::string first, second = "instruction,output\n", third;
   for (int k = 0; k < 6000; ++k) {
@@ -82,11 +93,7 @@ std::vector<std::string> mixed_inputs(const testing::TempDir& dir) {
   }
   for (int k = 0; k < 300; ++k) third += "{\"instruction\":\"세 번째 " + std::to_string(k) + "\",\"output\":\"끝\"}\n";
   third.pop_back();  // the last line ends without '\n'
-  std::vector<std::string> paths = {dir.file("first.jsonl"), dir.file("second.csv"), dir.file("third.jsonl")};
-  testing::write_file(paths[0], first);
-  testing::write_file(paths[1], second);
-  testing::write_file(paths[2], third);
-  return paths;
+  return write_inputs(dir, {{"first.jsonl", first}, {"second.csv", second}, {"third.jsonl", third}});
 }
 
 TEST(Replay, ParallelChunksGiveTheSerialRecordsInOrder) {
@@ -181,11 +188,7 @@ std::vector<std::string> near_copy_inputs(const testing::TempDir& dir, int recor
     if (k % 2 == 0) copies += changed + ",답\n";
     else nfd_copies += "{\"instruction\":\"\xe1\x84\x86\xe1\x85\xae\xe1\x86\xab" + changed.substr(3) + "\",\"output\":\"답\"}\n";
   }
-  std::vector<std::string> paths = {dir.file("originals.jsonl"), dir.file("copies.csv"), dir.file("nfd_copies.jsonl")};
-  testing::write_file(paths[0], originals);
-  testing::write_file(paths[1], copies);
-  testing::write_file(paths[2], nfd_copies);
-  return paths;
+  return write_inputs(dir, {{"originals.jsonl", originals}, {"copies.csv", copies}, {"nfd_copies.jsonl", nfd_copies}});
 }
 
 TEST(Verify, FindsEveryNearCopyWhereverItsBytesAreReadAgain) {
