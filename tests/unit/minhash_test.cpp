@@ -290,6 +290,38 @@ TEST(Jaccard, ShingleJaccardEqualsTheSortedSets) {
   }
 }
 
+TEST(Jaccard, ShingleJaccardOfEditedCopiesEqualsTheSortedSets) {
+  // Near-duplicate pairs, the pairs verification sees: byte edits anywhere (inside multi-byte
+  // code points too), cut ends, identical texts, invalid bytes.
+  const std::vector<std::string> pieces = {"가", "나", "다", " ", "a", "b", "\xf0\x9f\x98\x80", "\x80", "\xff", "é"};
+  Lcg rng(7);
+  auto make = [&](size_t count) {
+    std::string text;
+    for (size_t idx = 0; idx < count; ++idx) text += pieces[rng.next() % pieces.size()];
+    return text;
+  };
+  for (int pair_idx = 0; pair_idx < 3000; ++pair_idx) {
+    const std::string a = make(rng.next() % 80);
+    std::string b = a;
+    const size_t at = b.empty() ? 0 : rng.next() % (b.size() + 1);
+    switch (pair_idx % 6) {
+      case 0: b.insert(at, make(1 + rng.next() % 3)); break;                 // insert
+      case 1: b.erase(at, 1 + rng.next() % 4); break;                         // delete
+      case 2: if (at < b.size()) b[at] = static_cast<char>(rng.next()); break;  // replace one byte
+      case 3: b = b.substr(0, at); break;                                     // cut the end
+      case 4: b = b.substr(at); break;                                        // cut the start
+      default: break;                                                         // identical
+    }
+    for (uint32_t ngram : {1u, 2u, 3u, 5u}) {
+      std::vector<uint64_t> set_a, set_b;
+      shingle_hashes(a, ngram, set_a, 5);
+      shingle_hashes(b, ngram, set_b, 5);
+      ASSERT_EQ(shingle_jaccard(a, b, ngram, 5), jaccard(set_a, set_b)) << pair_idx << " n " << ngram;
+      ASSERT_EQ(shingle_jaccard(b, a, ngram, 5), jaccard(set_a, set_b)) << pair_idx << " n " << ngram;
+    }
+  }
+}
+
 TEST(Jaccard, OfKoreanTexts) {
   // 5 bigrams each (가나 나다 다라 라마 마바 / 가나 나다 다라 라마 마사), 4 shared, 6 in all.
   EXPECT_DOUBLE_EQ(true_jaccard("가나다라마바", "가나다라마사", 2), 4.0 / 6.0);
