@@ -376,34 +376,34 @@ Status DedupRun::verify_candidates(const BatchStage& transform) {
     size_t bytes = detail::kParserPadding;
     for (const BatchOrdinals::Piece& piece : selected->pieces) bytes += piece.length + 1;
     batch.buffer.reserve(bytes);
+    int fd = -1;  // the batch's input, opened only when a record is read from it
+    if (std::any_of(selected->pieces.begin(), selected->pieces.end(), [](const auto& piece) { return piece.in_input; })) {
+      Result<int> opened = open_again(batch.source);
+      if (!opened.is_ok()) {
+        selected->read = opened.status();
+        return;
+      }
+      fd = opened.value();
+    }
     std::vector<size_t> ends;
-    int fd = -1;
     for (const BatchOrdinals::Piece& piece : selected->pieces) {
-      if (!piece.in_input) {
-        batch.buffer.append(selected->copied, piece.offset, piece.length);
-      } else {
-        if (fd < 0) {
-          Result<int> opened = open_again(batch.source);
-          if (!opened.is_ok()) {
-            selected->read = opened.status();
-            return;
-          }
-          fd = opened.value();
-        }
+      if (piece.in_input) {
         const size_t at = batch.buffer.size();
         batch.buffer.resize(at + piece.length);
         const ssize_t got = detail::pread_full(fd, batch.buffer.data() + at, piece.length, piece.offset);
         if (got != static_cast<ssize_t>(piece.length)) {
           selected->read = got < 0 ? io_error("cannot read " + paths_[batch.source] + " again: " + std::strerror(errno))
                                    : io_error(display_[batch.source] + " is shorter than when it was first read");
-          ::close(fd);
-          return;
+          break;
         }
+      } else {
+        batch.buffer.append(selected->copied, piece.offset, piece.length);
       }
       batch.buffer += '\n';
       ends.push_back(batch.buffer.size() - 1);
     }
     if (fd >= 0) ::close(fd);
+    if (!selected->read.is_ok()) return;
     batch.buffer.append(detail::kParserPadding, ' ');  // simdjson reads a little past each record
     size_t begin = 0;
     batch.records.resize(ends.size());

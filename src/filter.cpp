@@ -72,9 +72,10 @@ Result<std::vector<std::string>> load_blocklist(const std::string& path) {
 
 namespace {
 
-// The prompt is every turn but the system's and the assistant's; the answer, the assistant's.
+// What the filters call the prompt is every turn but the system's and the assistant's (the
+// dedup prompt key keeps the system turn); the answer is the assistant's turns.
 bool in_answer(const Turn& turn) { return turn.role == Role::kAssistant; }
-bool in_prompt(const Turn& turn) { return turn.role != Role::kAssistant && turn.role != Role::kSystem; }
+bool in_user_prompt(const Turn& turn) { return turn.role != Role::kAssistant && turn.role != Role::kSystem; }
 
 // The texts of the turns `in` picks, joined by '\n'.
 template <typename In>
@@ -102,7 +103,7 @@ bool all_blank(const Example& example, In in) {
 void filter_record(Example& example, const FilterOptions& options) {
   if (!example.kept()) return;
   auto drop = [&](const char* code, std::string message) { example.drop("filter", code, std::move(message)); };
-  if (options.drop_empty && all_blank(example, in_prompt)) return drop("empty_prompt", "the prompt is empty after normalization");
+  if (options.drop_empty && all_blank(example, in_user_prompt)) return drop("empty_prompt", "the prompt is empty after normalization");
   if (options.drop_empty && all_blank(example, in_answer)) return drop("empty_answer", "the answer is empty after normalization");
   if (options.drop_echo) {
     for (const Turn& turn : example.turns) {
@@ -117,7 +118,7 @@ void filter_record(Example& example, const FilterOptions& options) {
   const bool whole_texts = options.min_answer_chars || options.max_answer_chars || options.max_example_chars ||
                            options.min_hangul_ratio > 0 || !options.blocklist.empty() || options.drop_boilerplate;
   if (!whole_texts) return;
-  const std::string prompt = joined(example, in_prompt), answer = joined(example, in_answer);
+  const std::string prompt = joined(example, in_user_prompt), answer = joined(example, in_answer);
   bool length_limits = options.min_answer_chars || options.max_answer_chars || options.max_example_chars;
   uint64_t answer_chars = length_limits ? count_chars(answer) : 0;  // decoding costs: only when asked
   if (options.min_answer_chars && answer_chars < options.min_answer_chars)

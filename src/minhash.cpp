@@ -102,8 +102,8 @@ MinHashConfig make_minhash_config(double threshold, uint32_t permutations, uint3
 void shingle_hashes(std::string_view canonical, uint32_t ngram, std::vector<uint64_t>& out,
                     uint64_t seed) {
   out.clear();
-  std::vector<size_t> starts;
-  detail::for_each_shingle_hash(canonical, ngram, seed, starts,
+  std::vector<size_t> ring;
+  detail::for_each_shingle_hash(canonical, ngram, seed, ring,
                                 [&](uint64_t hash) { out.push_back(hash); });
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -184,12 +184,12 @@ class ShingleUnion {
 
 double shingle_jaccard(std::string_view text_a, std::string_view text_b, uint32_t ngram, uint64_t seed) {
   thread_local ShingleUnion sets;
-  thread_local std::vector<size_t> starts;
+  thread_local std::vector<size_t> ring;
   thread_local std::vector<uint64_t> hashes_a, hashes_b;
   hashes_a.clear();
   hashes_b.clear();
-  detail::for_each_shingle_hash(text_a, ngram, seed, starts, [&](uint64_t hash) { hashes_a.push_back(hash); });
-  detail::for_each_shingle_hash(text_b, ngram, seed, starts, [&](uint64_t hash) { hashes_b.push_back(hash); });
+  detail::for_each_shingle_hash(text_a, ngram, seed, ring, [&](uint64_t hash) { hashes_a.push_back(hash); });
+  detail::for_each_shingle_hash(text_b, ngram, seed, ring, [&](uint64_t hash) { hashes_b.push_back(hash); });
   sets.reset(hashes_a.size() + hashes_b.size());
   for (uint64_t hash : hashes_a) sets.add(hash, 0);
   for (uint64_t hash : hashes_b) sets.add(hash, 1);
@@ -214,7 +214,7 @@ void MinHasher::signature(std::string_view canonical, std::vector<uint32_t>& sig
   if (positions == 0) return;
   uint32_t* mins = signature.data();
   bool any = false;
-  detail::for_each_shingle_hash(canonical, config_.ngram, config_.seed, starts_, [&](uint64_t hash) {
+  detail::for_each_shingle_hash(canonical, config_.ngram, config_.seed, ring_, [&](uint64_t hash) {
     uint32_t& slot = mins[position_of(hash, positions)];
     slot = std::min(slot, static_cast<uint32_t>(hash));
     any = true;

@@ -222,9 +222,12 @@ std::string_view canonical_rules_applied(std::string_view text, std::string& nor
 
 }  // namespace
 
-void canonical_form_into(std::string_view text, std::string& out, bool settled) {
+void canonical_form_append(std::string_view text, std::string& out, bool settled) {
   std::string normalized;
-  text = canonical_rules_applied(text, normalized, settled);
+  detail::fold_into(canonical_rules_applied(text, normalized, settled), out);  // sizes `out` itself
+}
+
+void canonical_form_into(std::string_view text, std::string& out, bool settled) {
   // `text` may point into `out` (canonical_form_into(s, s)); fold into a fresh
   // buffer only then.
   const char* out_begin = out.data();
@@ -232,17 +235,12 @@ void canonical_form_into(std::string_view text, std::string& out, bool settled) 
                        std::less_equal<const char*>()(text.data(), out_begin + out.capacity());
   if (aliases) {
     std::string folded;
-    detail::fold_into(text, folded);
+    canonical_form_append(text, folded, settled);
     out.swap(folded);
     return;
   }
   out.clear();
-  detail::fold_into(text, out);  // sizes `out` itself
-}
-
-void canonical_form_append(std::string_view text, std::string& out, bool settled) {
-  std::string normalized;
-  detail::fold_into(canonical_rules_applied(text, normalized, settled), out);
+  canonical_form_append(text, out, settled);
 }
 
 }  // namespace dadeum

@@ -168,7 +168,7 @@ class MinHasher {
   void densify(std::vector<uint32_t>& signature);
 
   MinHashConfig config_;
-  std::vector<size_t> starts_;   //!< offsets of the last n code points (for_each_shingle_hash)
+  std::vector<size_t> ring_;     //!< offsets of the last n code points (for_each_shingle_hash)
   std::vector<uint8_t> filled_;  //!< positions that got a shingle of their own
 };
 

@@ -190,11 +190,11 @@ void BM_ShingleHashOnce(benchmark::State& state) {
   const auto& records = corpus();
   uint32_t ngram = static_cast<uint32_t>(state.range(0));
   uint64_t shingles = 0;
-  std::vector<size_t> starts;
+  std::vector<size_t> ring;
   for (auto _ : state) {
     uint64_t folded = 0;
     for (const std::string& record : records) {
-      dadeum::detail::for_each_shingle_hash(record, ngram, dadeum::kDefaultHashSeed, starts,
+      dadeum::detail::for_each_shingle_hash(record, ngram, dadeum::kDefaultHashSeed, ring,
                                             [&](uint64_t hash) {
                                               folded ^= hash;
                                               ++shingles;
