@@ -1,12 +1,22 @@
 #include "dadeum/dedup.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <map>
 
 #include "dadeum/normalize.hpp"
 
 namespace dadeum {
 namespace {
+
+constexpr size_t kHeadsAtATime = 256;  // records added between two DedupIndex::find_heads()
+
+// The slot of a hash in a table of 2^(64 - shift) slots. As ExactIndex: both halves folded
+// in, then Fibonacci hashing into the top bits.
+size_t home_slot(unsigned shift, const Hash128& hash) {
+  const uint64_t mixed = hash.low ^ ((hash.high << 29) | (hash.high >> 35));
+  return static_cast<size_t>((mixed * 0x9e3779b97f4a7c15ULL) >> shift);
+}
 
 bool in_prompt(const Turn& turn) { return turn.role != Role::kAssistant; }
 
@@ -99,46 +109,129 @@ void DedupIndex::reserve(size_t records) {
   kept_.reserve(records);
   key_.reserve(records);
   prompt_.reserve(records);
-  full_.reserve(records);
   length_.reserve(records);
   band_keys_.reserve(records * bands_);
   decisions_.reserve(records);
   group_.reserve(records);
+  if (groups_keys()) {
+    key_head_.reserve(records);
+    first_key_.reserve(key_, records);
+  }
+  if (groups_prompts()) {
+    prompt_head_.reserve(records);
+    first_prompt_.reserve(prompt_, records);
+  }
 }
+
+bool DedupIndex::groups_keys() const { return !options_.group_only; }
+bool DedupIndex::groups_prompts() const { return options_.group_only || options_.key == DedupKey::kFull; }
 
 void DedupIndex::add(bool kept, const RecordKeys& keys) {
   uint32_t ordinal = static_cast<uint32_t>(kept_.size());
   kept_.push_back(kept);
   key_.push_back(kept ? keys.key : Hash128{});
   prompt_.push_back(kept ? keys.prompt : Hash128{});
-  full_.push_back(kept ? keys.full : Hash128{});
   length_.push_back(kept ? keys.length : 0);
   for (uint32_t band = 0; band < bands_; ++band) {
     band_keys_.push_back(kept && band < keys.bands.size() ? keys.bands[band] : 0);
   }
   decisions_.emplace_back();
   group_.push_back(ordinal);
+  if (kept_.size() % kHeadsAtATime == 0) find_heads();
+}
+
+void DedupIndex::find_heads() {
+  const auto end = static_cast<uint32_t>(kept_.size());
+  if (groups_keys()) first_key_.find_heads(key_, kept_, end, key_head_);
+  if (groups_prompts()) first_prompt_.find_heads(prompt_, kept_, end, prompt_head_);
 }
 
 uint64_t DedupIndex::bytes_per_record() const {
-  return 1 + 3 * sizeof(Hash128) + sizeof(uint32_t) + bands_ * sizeof(uint64_t) + sizeof(DedupDecision) + sizeof(uint32_t);
+  // The two first-of-hash tables (8-byte slots, at most half full) and their heads are
+  // freed once exact duplicates are resolved; counted at their fullest.
+  return 1 + 2 * sizeof(Hash128) + sizeof(uint32_t) + bands_ * sizeof(uint64_t) + sizeof(DedupDecision) +
+         sizeof(uint32_t) + 2 * (sizeof(uint32_t) + 4 * sizeof(uint64_t));
+}
+
+void DedupIndex::FirstOfHash::find_heads(const std::vector<Hash128>& hashes, const std::vector<bool>& kept,
+                                         uint32_t end, std::vector<uint32_t>& heads) {
+  const auto begin = static_cast<uint32_t>(heads.size());
+  if (begin >= end) return;
+  size_t slots = std::max<size_t>(slots_.size(), 64);
+  while (2 * (used_ + (end - begin)) > slots) slots *= 2;
+  if (slots > slots_.size()) rehash(hashes, slots);
+  constexpr uint32_t kAhead = 8;  // lookups in flight
+  for (uint32_t ordinal = begin; ordinal < end; ++ordinal) {
+    if (ordinal + kAhead < end) __builtin_prefetch(&slots_[home_slot(shift_, hashes[ordinal + kAhead])]);
+    heads.push_back(kept[ordinal] ? first(hashes, ordinal) : ordinal);
+  }
+}
+
+uint32_t DedupIndex::FirstOfHash::first(const std::vector<Hash128>& hashes, uint32_t ordinal) {
+  const Hash128& hash = hashes[ordinal];
+  const uint64_t tag = hash.high & 0xffffffff00000000ULL;
+  const size_t mask = slots_.size() - 1;
+  for (size_t slot = home_slot(shift_, hash);; slot = (slot + 1) & mask) {
+    const uint64_t entry = slots_[slot];
+    if (entry == 0) {
+      slots_[slot] = tag | (uint64_t{ordinal} + 1);
+      ++used_;
+      return ordinal;
+    }
+    if ((entry & 0xffffffff00000000ULL) != tag) continue;
+    const uint32_t other = static_cast<uint32_t>(entry) - 1;
+    if (hashes[other] == hash) return other;
+  }
+}
+
+void DedupIndex::FirstOfHash::reserve(const std::vector<Hash128>& hashes, size_t records) {
+  size_t slots = 64;
+  while (slots < 2 * records) slots *= 2;
+  if (slots > slots_.size()) rehash(hashes, slots);
+}
+
+void DedupIndex::FirstOfHash::rehash(const std::vector<Hash128>& hashes, size_t slots) {
+  std::vector<uint64_t> old = std::move(slots_);
+  slots_.assign(slots, 0);
+  shift_ = 64 - static_cast<unsigned>(__builtin_ctzll(slots));
+  const size_t mask = slots - 1;
+  for (uint64_t entry : old) {
+    if (entry == 0) continue;
+    size_t slot = home_slot(shift_, hashes[static_cast<uint32_t>(entry) - 1]);
+    while (slots_[slot] != 0) slot = (slot + 1) & mask;
+    slots_[slot] = entry;
+  }
+}
+
+void DedupIndex::FirstOfHash::release() {
+  std::vector<uint64_t>().swap(slots_);
+  used_ = 0;
+  shift_ = 64;
 }
 
 namespace {
 
-// Groups the active ordinals by a 128-bit hash: returns the groups with two or more members,
-// each in input order.
-std::vector<std::vector<uint32_t>> group_by(const std::vector<Hash128>& hashes, const std::vector<uint32_t>& active) {
-  ExactIndex index(active.size());
-  std::vector<uint32_t> head_slot;  // per group: position in `groups`
-  std::map<uint32_t, size_t> group_of_head;
+// Groups the active ordinals (in increasing order) that share a hash, given for each ordinal
+// the first kept ordinal with its hash (`head`). Returns the groups with two or more active
+// members, each in input order, in the order of their second member (the order a single pass
+// finds them in). A head may no longer be active (an exact duplicate removed before conflicts
+// are grouped), so a group starts at its first active member, not at its head.
+std::vector<std::vector<uint32_t>> group_by(const std::vector<uint32_t>& head, const std::vector<uint32_t>& active) {
+  constexpr uint32_t kNone = std::numeric_limits<uint32_t>::max();
+  std::vector<uint32_t> first_active(head.size(), kNone);  // per head
+  std::vector<uint32_t> group_of(head.size(), kNone);      // per head: position in `groups`
   std::vector<std::vector<uint32_t>> groups;
   for (uint32_t ordinal : active) {
-    std::optional<uint32_t> head = index.insert_or_get(hashes[ordinal], ordinal);
-    if (!head) continue;
-    auto [it, inserted] = group_of_head.emplace(*head, groups.size());
-    if (inserted) groups.push_back({*head});
-    groups[it->second].push_back(ordinal);
+    const uint32_t group_head = head[ordinal];
+    if (first_active[group_head] == kNone) {
+      first_active[group_head] = ordinal;
+      continue;
+    }
+    if (group_of[group_head] == kNone) {
+      group_of[group_head] = static_cast<uint32_t>(groups.size());
+      groups.push_back({first_active[group_head]});
+    }
+    groups[group_of[group_head]].push_back(ordinal);
   }
   return groups;
 }
@@ -155,18 +248,21 @@ uint32_t pick_keeper(const std::vector<uint32_t>& members, bool longest, const s
 }  // namespace
 
 void DedupIndex::resolve_exact() {
+  find_heads();
+  first_key_.release();  // every record is in: the heads are all that is needed now
+  first_prompt_.release();
   std::vector<uint32_t> active;
   for (uint32_t ordinal = 0; ordinal < kept_.size(); ++ordinal) {
     if (kept_[ordinal]) active.push_back(ordinal);
   }
   if (options_.group_only) {  // split alone: same prompt, same split; nothing removed
-    for (const auto& members : group_by(prompt_, active)) {
+    for (const auto& members : group_by(prompt_head_, active)) {
       for (uint32_t member : members) group_[member] = members.front();
     }
     return;
   }
   bool keep_longest = options_.keep == KeepPolicy::kLongest;
-  for (const auto& members : group_by(key_, active)) {
+  for (const auto& members : group_by(key_head_, active)) {
     uint32_t keeper = pick_keeper(members, keep_longest, length_);
     DedupCluster cluster{"exact", keeper, {}, {}, true};
     for (uint32_t member : members) {
@@ -187,7 +283,7 @@ void DedupIndex::resolve_exact() {
   active = still_active();
 
   if (options_.key == DedupKey::kFull) {  // the same prompt with different answers
-    for (const auto& members : group_by(prompt_, active)) {
+    for (const auto& members : group_by(prompt_head_, active)) {
       DedupCluster cluster{"conflict", members.front(), {}, {}, true};
       uint32_t keeper = members.front();
       switch (options_.conflicts) {
@@ -212,6 +308,8 @@ void DedupIndex::resolve_exact() {
     active = still_active();
   }
 
+  std::vector<uint32_t>().swap(key_head_);
+  std::vector<uint32_t>().swap(prompt_head_);
   candidates_.clear();
   if (bands_ == 0 || active.size() < 2) return;
   std::vector<uint64_t> keys;

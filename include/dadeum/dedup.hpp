@@ -118,10 +118,39 @@ class DedupIndex {
   uint64_t bytes_per_record() const;
 
  private:
+  // The first ordinal of each hash, found as records are added: pass 1 adds records on its
+  // serial sink, beside the parallel stages, so resolve_exact() no longer hashes every record
+  // into a table on one thread while the others wait. A slot holds an ordinal and 32 bits of
+  // its hash; the whole hash is read from the index's own vector, so a table costs 16-32
+  // bytes per record (ExactIndex's would cost 34-69). Records are looked up a few hundred at
+  // a time, each slot fetched ahead: one by one, between the sink's other work, every lookup
+  // waited for its own cache miss.
+  class FirstOfHash {
+   public:
+    //! Appends to `heads`, for each ordinal of [heads.size(), end), the first ordinal with
+    //! the same hash (itself if none); ordinals that are not kept are their own heads.
+    void find_heads(const std::vector<Hash128>& hashes, const std::vector<bool>& kept, uint32_t end,
+                    std::vector<uint32_t>& heads);
+    void reserve(const std::vector<Hash128>& hashes, size_t records);
+    void release();
+
+   private:
+    void rehash(const std::vector<Hash128>& hashes, size_t slots);
+    uint32_t first(const std::vector<Hash128>& hashes, uint32_t ordinal);
+    std::vector<uint64_t> slots_;  // (32 bits of the hash << 32) | (ordinal + 1); 0 = empty
+    size_t used_ = 0;
+    unsigned shift_ = 64;
+  };
+  void find_heads();  // brings key_head_ and prompt_head_ up to the records added
+  bool groups_keys() const;     // exact duplicates are grouped by key_
+  bool groups_prompts() const;  // conflicts (or split groups) are grouped by prompt_
+
   DedupOptions options_;
   uint32_t bands_ = 0;
   std::vector<bool> kept_;
-  std::vector<Hash128> key_, prompt_, full_;
+  std::vector<Hash128> key_, prompt_;
+  FirstOfHash first_key_, first_prompt_;
+  std::vector<uint32_t> key_head_, prompt_head_;  // per ordinal: first kept ordinal of its key / prompt
   std::vector<uint32_t> length_;
   std::vector<uint64_t> band_keys_;  // bands_ per record (zeros for records not kept)
   std::vector<DedupDecision> decisions_;
