@@ -11,13 +11,6 @@ namespace {
 
 constexpr size_t kHeadsAtATime = 256;  // records added between two DedupIndex::find_heads()
 
-// The slot of a hash in a table of 2^(64 - shift) slots. As ExactIndex: both halves folded
-// in, then Fibonacci hashing into the top bits.
-size_t home_slot(unsigned shift, const Hash128& hash) {
-  const uint64_t mixed = hash.low ^ ((hash.high << 29) | (hash.high >> 35));
-  return static_cast<size_t>((mixed * 0x9e3779b97f4a7c15ULL) >> shift);
-}
-
 bool in_prompt(const Turn& turn) { return turn.role != Role::kAssistant; }
 
 }  // namespace
@@ -157,12 +150,10 @@ void DedupIndex::FirstOfHash::find_heads(const std::vector<Hash128>& hashes, con
                                          uint32_t end, std::vector<uint32_t>& heads) {
   const auto begin = static_cast<uint32_t>(heads.size());
   if (begin >= end) return;
-  size_t slots = std::max<size_t>(slots_.size(), 64);
-  while (2 * (used_ + (end - begin)) > slots) slots *= 2;
-  if (slots > slots_.size()) rehash(hashes, slots);
+  reserve(hashes, used_ + (end - begin));
   constexpr uint32_t kAhead = 8;  // lookups in flight
   for (uint32_t ordinal = begin; ordinal < end; ++ordinal) {
-    if (ordinal + kAhead < end) __builtin_prefetch(&slots_[home_slot(shift_, hashes[ordinal + kAhead])]);
+    if (ordinal + kAhead < end) __builtin_prefetch(&slots_[hash128_home_slot(hashes[ordinal + kAhead], shift_)]);
     heads.push_back(kept[ordinal] ? first(hashes, ordinal) : ordinal);
   }
 }
@@ -171,7 +162,7 @@ uint32_t DedupIndex::FirstOfHash::first(const std::vector<Hash128>& hashes, uint
   const Hash128& hash = hashes[ordinal];
   const uint64_t tag = hash.high & 0xffffffff00000000ULL;
   const size_t mask = slots_.size() - 1;
-  for (size_t slot = home_slot(shift_, hash);; slot = (slot + 1) & mask) {
+  for (size_t slot = hash128_home_slot(hash, shift_);; slot = (slot + 1) & mask) {
     const uint64_t entry = slots_[slot];
     if (entry == 0) {
       slots_[slot] = tag | (uint64_t{ordinal} + 1);
@@ -197,7 +188,7 @@ void DedupIndex::FirstOfHash::rehash(const std::vector<Hash128>& hashes, size_t 
   const size_t mask = slots - 1;
   for (uint64_t entry : old) {
     if (entry == 0) continue;
-    size_t slot = home_slot(shift_, hashes[static_cast<uint32_t>(entry) - 1]);
+    size_t slot = hash128_home_slot(hashes[static_cast<uint32_t>(entry) - 1], shift_);
     while (slots_[slot] != 0) slot = (slot + 1) & mask;
     slots_[slot] = entry;
   }

@@ -14,10 +14,6 @@ constexpr size_t kMaxLoadNumerator = 7;
 constexpr size_t kMaxLoadDenominator = 10;
 constexpr size_t kMinCapacity = 16;
 
-// 2^64 / golden ratio: Fibonacci hashing spreads any bit difference of the
-// mixed key into the top bits, which pick the slot.
-constexpr uint64_t kFibonacciMultiplier = 0x9e3779b97f4a7c15ULL;
-
 size_t capacity_for(size_t expected) {
   size_t needed = expected * kMaxLoadDenominator / kMaxLoadNumerator + 1;
   size_t capacity = kMinCapacity;
@@ -55,13 +51,7 @@ ExactIndex::ExactIndex(size_t expected) {
   shift_ = 64 - log2_of_power_of_two(capacity);
 }
 
-size_t ExactIndex::home_slot(const Hash128& key) const {
-  // Keys are XXH3 outputs and already uniform, but callers may build keys by
-  // hand (tests do): fold both halves in so that keys differing only in the
-  // low or only in the high half still spread.
-  uint64_t mixed = key.low ^ ((key.high << 29) | (key.high >> 35));
-  return static_cast<size_t>((mixed * kFibonacciMultiplier) >> shift_);
-}
+size_t ExactIndex::home_slot(const Hash128& key) const { return hash128_home_slot(key, shift_); }
 
 std::optional<uint32_t> ExactIndex::find(const Hash128& key) const {
   size_t mask = slots_.size() - 1;

@@ -42,6 +42,15 @@ struct Hash128 {
   friend bool operator==(const Hash128&, const Hash128&) = default;
 };
 
+//! The home slot of a key in an open-addressing table of 2^(64 - shift) slots. Keys are XXH3
+//! outputs and already uniform, but callers may build keys by hand (tests do): both halves
+//! are folded in, so that keys differing only in the low or only in the high half still
+//! spread, then Fibonacci hashing (2^64 / golden ratio) takes the top bits.
+inline size_t hash128_home_slot(const Hash128& key, unsigned shift) {
+  const uint64_t mixed = key.low ^ ((key.high << 29) | (key.high >> 35));
+  return static_cast<size_t>((mixed * 0x9e3779b97f4a7c15ULL) >> shift);
+}
+
 //! Seed of every saved hash: the bytes "dadeum01". Recorded in run manifests.
 inline constexpr uint64_t kDefaultHashSeed = 0x64616465756d3031ULL;
 
