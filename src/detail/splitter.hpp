@@ -28,7 +28,7 @@ struct PendingRecord {
 inline constexpr size_t kParserPadding = 64;
 
 struct SplitLimits {
-  size_t batch_bytes = 4u << 20;
+  size_t batch_bytes = 512u << 10;  // ReadOptions::batch_bytes
   size_t max_line_bytes = 64u << 20;
 };
 
