@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <charconv>
 #include <deque>
 #include <cstdio>
 #include <filesystem>
@@ -141,13 +142,24 @@ void RecordNames::add(const Example& record) {
 }
 
 std::string RecordNames::get(uint32_t ordinal, const std::vector<std::string>& displays) const {
+  std::string name;
+  append(name, ordinal, displays);
+  return name;
+}
+
+void RecordNames::append(std::string& out, uint32_t ordinal, const std::vector<std::string>& displays) const {
   const uint64_t begin = ordinal == 0 ? 0 : ends_[ordinal - 1] & ~kPlace;
   const uint64_t end = ends_[ordinal] & ~kPlace;
   std::string_view entry(bytes_.data() + begin, end - begin);
-  if (!(ends_[ordinal] & kPlace)) return std::string(entry);
-  const size_t colon = entry.find(':');
-  const size_t source = std::stoul(std::string(entry.substr(0, colon)));
-  return (source < displays.size() ? displays[source] : std::string("?")) + std::string(entry.substr(colon));
+  if (!(ends_[ordinal] & kPlace)) {
+    out += entry;
+    return;
+  }
+  const size_t colon = std::min(entry.find(':'), entry.size());
+  size_t source = 0;
+  std::from_chars(entry.data(), entry.data() + colon, source);
+  out += source < displays.size() ? std::string_view(displays[source]) : std::string_view("?");
+  out += entry.substr(colon);
 }
 
 ReferenceSet::ReferenceSet(const DedupOptions& options)
@@ -622,15 +634,21 @@ Status DedupRun::replay(const ReplayPlace& place, const std::function<Status(Ord
 }
 
 void append_cluster_lines(std::string& out, const DedupRun& run) {
+  std::string name;  // one buffer for every record's name
+  auto append_name = [&](uint32_t ordinal) {
+    name.clear();
+    run.append_record_name(name, ordinal);
+    append_json_string(out, name);
+  };
   for (const DedupCluster& cluster : run.index_data().clusters()) {
     out += "{\"kind\":";
     append_json_string(out, cluster.kind);
     out += ",\"kept\":";
-    append_json_string(out, run.record_name(cluster.kept));
+    append_name(cluster.kept);
     out += cluster.members_removed ? ",\"removed\":[" : ",\"kept_together\":[";
     for (size_t idx = 0; idx < cluster.members.size(); ++idx) {
       if (idx) out += ',';
-      append_json_string(out, run.record_name(cluster.members[idx]));
+      append_name(cluster.members[idx]);
     }
     out += "],\"similarity\":[";
     for (size_t idx = 0; idx < cluster.similarity.size(); ++idx) {

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <optional>
 
+#include <tbb/task_group.h>
+
 #include "dadeum/dedup_run.hpp"
 #include "dadeum/writer.hpp"
 
@@ -329,8 +331,15 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     return Status::ok();
   };
   // The replay places the records of several chunks in parallel; each chunk's lines then go to
-  // the outputs in input order, written (and hashed) by the thread that commits it.
-  DADEUM_RETURN_IF_ERROR(run.replay(place, commit));
+  // the outputs in input order, written (and hashed) by the thread that commits it. The
+  // clusters file (25,000 lines for the 100k corpus) is formatted beside it, from the final
+  // index, which the replay only reads.
+  std::string cluster_text;
+  tbb::task_group clusters;
+  clusters.run([&] { append_cluster_lines(cluster_text, run); });
+  Status replayed = run.replay(place, commit);
+  clusters.wait();
+  DADEUM_RETURN_IF_ERROR(replayed);
   // The inputs' hashes were taken as pass 1 read them (stdin and pipes: their copies); an
   // input not read to its end there (none, unless a reader stopped early) is read again.
   InputHashes input_hashes(inputs.size());
@@ -343,8 +352,6 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     }
   }
 
-  std::string cluster_text;
-  append_cluster_lines(cluster_text, run);
   DADEUM_RETURN_IF_ERROR(files[clusters_file]->write(cluster_text));
   lines[clusters_file] = index.clusters().size();
   for (const DedupCluster& cluster : index.clusters()) report.conflict_groups += cluster.kind == "conflict";
