@@ -303,12 +303,8 @@ void DedupIndex::resolve_exact() {
   std::vector<uint32_t>().swap(prompt_head_);
   candidates_.clear();
   if (bands_ == 0 || active.size() < 2) return;
-  std::vector<uint64_t> keys;
-  keys.reserve(active.size() * bands_);
-  for (uint32_t ordinal : active) {
-    keys.insert(keys.end(), band_keys_.begin() + uint64_t(ordinal) * bands_, band_keys_.begin() + uint64_t(ordinal + 1) * bands_);
-  }
-  for (const auto& [a, b] : lsh_candidates(keys, bands_)) candidates_.emplace_back(active[a], active[b]);
+  // The keys stay where they are (band_keys_ has every record's); only `active` take part.
+  candidates_ = lsh_candidates(band_keys_, bands_, active);
 }
 
 std::vector<uint32_t> DedupIndex::records_to_verify() const {

@@ -67,20 +67,20 @@ void emit_bucket(const KeyedRecord* members, size_t count, Pairs& pairs) {
   }
 }
 
-// One band's buckets, appended to `pairs`. `slot_hits` and `entries` are scratch, reused.
-void band_pairs(const std::vector<uint64_t>& keys, uint32_t bands, uint32_t band, int slot_bits,
-                std::vector<uint8_t>& slot_hits, std::vector<KeyedRecord>& entries, Pairs& pairs) {
-  const size_t records = keys.size() / bands;
+// One band's buckets over the records `rows` (ascending), appended to `pairs`. `slot_hits`
+// and `entries` are scratch, reused.
+void band_pairs(const std::vector<uint64_t>& keys, uint32_t bands, const std::vector<uint32_t>& rows, uint32_t band,
+                int slot_bits, std::vector<uint8_t>& slot_hits, std::vector<KeyedRecord>& entries, Pairs& pairs) {
   const int shift = 64 - slot_bits;
   slot_hits.assign(size_t{1} << slot_bits, 0);
-  for (size_t record = 0; record < records; ++record) {
-    uint8_t& hits = slot_hits[keys[record * bands + band] >> shift];
+  for (uint32_t record : rows) {
+    uint8_t& hits = slot_hits[keys[size_t{record} * bands + band] >> shift];
     hits += hits < 2;
   }
   entries.clear();
-  for (size_t record = 0; record < records; ++record) {
-    uint64_t key = keys[record * bands + band];
-    if (slot_hits[key >> shift] == 2) entries.push_back(KeyedRecord{key, static_cast<uint32_t>(record)});
+  for (uint32_t record : rows) {
+    uint64_t key = keys[size_t{record} * bands + band];
+    if (slot_hits[key >> shift] == 2) entries.push_back(KeyedRecord{key, record});
   }
   std::sort(entries.begin(), entries.end());
   const size_t shared = entries.size();
@@ -101,7 +101,15 @@ void band_pairs(const std::vector<uint64_t>& keys, uint32_t bands, uint32_t band
 std::vector<std::pair<uint32_t, uint32_t>> lsh_candidates(const std::vector<uint64_t>& keys,
                                                           uint32_t bands) {
   if (bands == 0) return {};
-  const size_t records = keys.size() / bands;
+  std::vector<uint32_t> rows(keys.size() / bands);
+  for (size_t record = 0; record < rows.size(); ++record) rows[record] = static_cast<uint32_t>(record);
+  return lsh_candidates(keys, bands, rows);
+}
+
+std::vector<std::pair<uint32_t, uint32_t>> lsh_candidates(const std::vector<uint64_t>& keys, uint32_t bands,
+                                                          const std::vector<uint32_t>& rows) {
+  if (bands == 0) return {};
+  const size_t records = rows.size();
   int slot_bits = 2;  // the table: a power of two, at least 4 slots per record
   while ((size_t{1} << slot_bits) < 4 * records && slot_bits < 63) ++slot_bits;
   struct Scratch {
@@ -114,7 +122,7 @@ std::vector<std::pair<uint32_t, uint32_t>> lsh_candidates(const std::vector<uint
   tbb::parallel_for(tbb::blocked_range<uint32_t>(0, bands, 1), [&](const tbb::blocked_range<uint32_t>& range) {
     Scratch& mine = scratch.local();
     for (uint32_t band = range.begin(); band != range.end(); ++band) {
-      band_pairs(keys, bands, band, slot_bits, mine.slot_hits, mine.entries, mine.pairs);
+      band_pairs(keys, bands, rows, band, slot_bits, mine.slot_hits, mine.entries, mine.pairs);
       if (mine.pairs.size() > 2 * mine.compacted_size + records) {
         sort_unique(mine.pairs);
         mine.compacted_size = mine.pairs.size();

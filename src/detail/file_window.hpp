@@ -75,7 +75,9 @@ class FileWindow {
   }
 
  private:
-  static constexpr size_t kInitialBytes = 8 << 20;
+  // 1 MiB: the spill of a plain JSONL input is a few tens of bytes per record, and a larger
+  // window only faults in more fresh pages (8 MiB cost 2,000 faults in prep's verification).
+  static constexpr size_t kInitialBytes = 1 << 20;
   int fd_;
   std::string name_;
   std::unique_ptr<char[]> buffer_;

@@ -86,6 +86,30 @@ TEST(LshCandidates, SameAtAnyThreadCountAndAsAllPairs) {
   }
 }
 
+// Only the listed rows take part, and the pairs name records: the same pairs as banding a copy
+// of those rows' keys, mapped back (what DedupIndex did before it passed its rows).
+TEST(LshCandidates, RowsTakePartWithoutCopyingTheirKeys) {
+  const uint32_t bands = 4, records = 400;
+  std::vector<uint64_t> keys(size_t{records} * bands);
+  for (size_t idx = 0; idx < keys.size(); ++idx) keys[idx] = idx % 4 == 1 ? (idx / 4) % 50 : 1000 + idx;  // band 1: 8 per key
+  std::vector<uint32_t> rows;
+  std::vector<uint64_t> copied;
+  for (uint32_t record = 0; record < records; ++record) {
+    if (record % 3 == 0) continue;
+    rows.push_back(record);
+    copied.insert(copied.end(), keys.begin() + record * bands, keys.begin() + (record + 1) * bands);
+  }
+  Pairs expected;
+  for (const auto& [a, b] : lsh_candidates(copied, bands)) expected.emplace_back(rows[a], rows[b]);
+  ASSERT_GT(expected.size(), 100u);
+  for (size_t threads : {1, 2}) {
+    ThreadLimit limit(threads);
+    EXPECT_EQ(lsh_candidates(keys, bands, rows), expected) << threads << " threads";
+  }
+  for (const auto& [a, b] : lsh_candidates(keys, bands, rows)) EXPECT_TRUE(a % 3 != 0 && b % 3 != 0);
+  EXPECT_TRUE(lsh_candidates(keys, bands, {}).empty());
+}
+
 TEST(LshCandidates, DegenerateInputs) {
   EXPECT_TRUE(lsh_candidates({}, 16).empty());
   EXPECT_TRUE(lsh_candidates({1, 1, 1}, 0).empty());

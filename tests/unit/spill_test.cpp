@@ -91,7 +91,7 @@ TEST(Spill, EveryKindOfRecordComesBack) {
 }
 
 TEST(Spill, EntriesLongerThanTheReadBufferComeBack) {
-  std::string big(20 << 20, 'x');  // longer than the 8 MiB read buffer
+  std::string big(20 << 20, 'x');  // longer than the 1 MiB read buffer
   std::string framed;
   SpillFile::frame(framed, "small");
   SpillFile::frame(framed, big);
