@@ -7,6 +7,7 @@
 #include <tbb/parallel_pipeline.h>
 
 #include <mutex>
+#include <unordered_set>
 #include <stdexcept>
 #include <thread>
 
@@ -63,6 +64,11 @@ Status run_batches(const BatchSource& next_batch, const ReadOptions& read_option
   RecordParser parser(read_options);
   size_t tokens = std::max<size_t>(2, threads * options.tokens_per_thread);
 
+  // Every batch from its read to its release. When a stage stops the pipeline, oneTBB drops
+  // the batches still in flight without passing them to the later stages: they are freed
+  // here afterwards (with 512 KiB batches a failed write left several behind).
+  std::mutex live_mutex;
+  std::unordered_set<Batch*> live;
   auto read = [&](tbb::flow_control& control) -> Batch* {
     Result<std::unique_ptr<Batch>> next = next_batch();
     if (!next.is_ok()) throw StopPipeline{next.status()};
@@ -70,7 +76,8 @@ Status run_batches(const BatchSource& next_batch, const ReadOptions& read_option
       control.stop();
       return nullptr;
     }
-    return next.value().release();
+    std::lock_guard lock(live_mutex);
+    return *live.insert(next.value().release()).first;
   };
   auto work = [&](Batch* batch) -> Batch* {
     if (before_parse) before_parse(*batch);
@@ -88,16 +95,19 @@ Status run_batches(const BatchSource& next_batch, const ReadOptions& read_option
       }
     }
     Status status = sink(*batch);
-    if (!status.is_ok()) {
-      delete batch;
-      throw StopPipeline{std::move(status)};
-    }
+    if (!status.is_ok()) throw StopPipeline{std::move(status)};
     return batch;
   };
   // Freeing a batch (thousands of strings) is real work: keep it out of the serial stages.
-  auto release = [](Batch* batch) { delete batch; };
+  auto release = [&](Batch* batch) {
+    {
+      std::lock_guard lock(live_mutex);
+      live.erase(batch);
+    }
+    delete batch;
+  };
 
-  return stopped_by([&] {
+  Status status = stopped_by([&] {
     tbb::parallel_pipeline(
         tokens,
         tbb::make_filter<void, Batch*>(tbb::filter_mode::serial_in_order, read) &
@@ -105,6 +115,8 @@ Status run_batches(const BatchSource& next_batch, const ReadOptions& read_option
             tbb::make_filter<Batch*, Batch*>(tbb::filter_mode::serial_in_order, finish) &
             tbb::make_filter<Batch*, void>(tbb::filter_mode::parallel, release));
   });
+  for (Batch* batch : live) delete batch;  // none unless the pipeline was stopped
+  return status;
 }
 
 Status run_in_order(size_t count, const PipelineOptions& options, const std::function<Status(OrderedItem&)>& work,
