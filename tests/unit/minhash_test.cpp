@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "dadeum/dedup_engine.hpp"
@@ -385,6 +386,27 @@ TEST(Signature, OnePermutationHashingByDefinition) {
   shingle_hashes("가", 5, shingles, 42);
   minhash_signature("가", config, signature);
   EXPECT_EQ(signature, std::vector<uint32_t>(128, static_cast<uint32_t>(shingles[0])));
+}
+
+// Short texts fill few positions and borrow the rest (densification): their whole signatures
+// are pinned (computed at commit 34cb23d). "가" and "짧은 문장" have one shingle, so every other
+// position borrows; the longer ones fill more of their own.
+TEST(Signature, DensifiedSignaturesArePinned) {
+  const std::vector<std::pair<std::string, uint64_t>> pinned = {
+      {"가", 0xa4d1113609c20ae0ull},
+      {"가나다라마바사", 0x6af233b3631faa4aull},
+      {"짧은 문장", 0x5a2a884e2163ff81ull},
+      {"dadeum refine text", 0x5c4e5713557c4c9bull},
+      {"가나다라마바사아자차카타파하 하나 둘 셋 넷 다섯 여섯", 0xbb20dd7d05574dd7ull},
+  };
+  MinHasher hasher(make_minhash_config(0.8));
+  for (int round = 0; round < 2; ++round) {  // the same hasher again: its scratch carries nothing over
+    for (const auto& [text, expected] : pinned) {
+      std::vector<uint32_t> signature;
+      hasher.signature(text, signature);
+      EXPECT_EQ(XXH3_64bits(signature.data(), signature.size() * sizeof(uint32_t)), expected) << text;
+    }
+  }
 }
 
 TEST(Signature, EmptyTextAndOddSizes) {
