@@ -76,8 +76,16 @@ Result<AtomicFile> AtomicFile::create(const std::string& path) {
     file.writer_->name = "stdout";
     return file;
   }
-  file.temp_path_ = temp_name_for(path);
   file.writer_->name = path;
+  struct stat target {};
+  if (::stat(path.c_str(), &target) == 0 && !S_ISREG(target.st_mode) && !S_ISDIR(target.st_mode)) {
+    file.is_direct_ = true;  // a device or a pipe: written as it is, never renamed over
+    file.writer_->fd = ::open(path.c_str(), O_WRONLY | O_CLOEXEC);
+    if (file.writer_->fd < 0) return io_error("cannot write " + path + ": " + std::strerror(errno));
+    file.writer_->buffer.reserve(Writer::kChunk);
+    return file;
+  }
+  file.temp_path_ = temp_name_for(path);
   file.writer_->fd = ::open(file.temp_path_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
   if (file.writer_->fd < 0) {
     file.temp_path_.clear();
@@ -95,6 +103,7 @@ AtomicFile& AtomicFile::operator=(AtomicFile&& other) noexcept {
     path_ = std::move(other.path_);
     temp_path_ = std::move(other.temp_path_);
     is_stdout_ = other.is_stdout_;
+    is_direct_ = other.is_direct_;
     closed_ = other.closed_;
     bytes_ = other.bytes_;
     content_hash_ = std::move(other.content_hash_);
@@ -191,6 +200,7 @@ Status AtomicFile::close() {
 
 Status AtomicFile::publish() {
   if (is_stdout_) return Status::ok();
+  if (is_direct_) return closed_ ? Status::ok() : io_error("output " + path_ + " is not complete");
   if (!closed_ || temp_path_.empty()) return io_error("output " + path_ + " is not complete");
   if (std::rename(temp_path_.c_str(), path_.c_str()) != 0) {
     int error = errno;
