@@ -39,9 +39,9 @@ void append_dropped_tail(std::string& out, const Outcome& outcome, std::string_v
 std::string describe_problem(const Example& example, std::string_view source);
 
 //! A file written under a temporary name and renamed over `path` by commit(); destroyed
-//! uncommitted, the temporary is removed. Path "-" writes to stdout directly, and so does a
-//! `path` that exists and is not a regular file (/dev/null, a named pipe): renaming over it
-//! would replace the device or pipe with a file (as root, /dev/null itself).
+//! uncommitted, the temporary is removed. Path "-" writes to stdout directly. A `path` that
+//! exists and is not a regular file (/dev/null, a named pipe) is opened and written in place:
+//! renaming over it would replace the device or pipe with a file (as root, /dev/null itself).
 //! Writes are buffered, and each full buffer (1 MiB) is written (and hashed) by a oneTBB task
 //! while the caller fills the next one: the system call's copy overlaps the caller's work when
 //! a second thread is free. Bytes reach the file in the order written.
