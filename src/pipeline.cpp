@@ -7,9 +7,9 @@
 #include <tbb/parallel_pipeline.h>
 
 #include <mutex>
-#include <unordered_set>
 #include <stdexcept>
 #include <thread>
+#include <unordered_set>
 
 namespace dadeum {
 namespace {

@@ -40,7 +40,7 @@ bool expand_argument_files(int argc, char** argv, std::vector<std::string>& args
 }
 
 // Keeps freed memory in the process for the next batch instead of giving it back to the
-// kernel: on the VMs this runs on, a page touched for the first time costs about 10 us (a
+// kernel: on the VMs this runs on, a page touched for the first time costs about 13 us (a
 // fault the host serves), and glibc's defaults unmapped every large batch buffer when it was
 // freed and trimmed its heaps, so each new batch faulted its pages in again
 // (docs/benchmarks.md: prep --no-near at 2 threads made 14,000 faults, 10,000 with this).

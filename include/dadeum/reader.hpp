@@ -29,7 +29,7 @@ struct ReadOptions {
   size_t max_line_bytes = 64u << 20;       //!< a longer record is rejected (line_too_long)
   //! Target size of one batch of records. Small enough that the batches in flight (4 per
   //! thread, with their parsed records) stay in cache and reuse the same pages: on a VM a
-  //! page touched for the first time can cost ~10 us (docs/benchmarks.md), and 4 MiB
+  //! page touched for the first time can cost about 13 us (docs/benchmarks.md), and 4 MiB
   //! batches made prep fault in three times as many pages.
   size_t batch_bytes = 512u << 10;
   bool decode_text = true;                 //!< false: validate only, Turn::text stays empty
