@@ -1,8 +1,10 @@
 // dadeum: dispatch to the subcommands. Each cmd_*.cpp parses its flags and calls the library.
 #include <malloc.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <csignal>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
@@ -56,15 +58,28 @@ void keep_freed_memory() {
 // Runs this program again with glibc's heap on transparent huge pages (the tunable
 // glibc.malloc.hugetlb=1, which glibc reads only at startup). Where a first-touched 4 KiB page
 // costs a fault of about 13 us, a 2 MiB page is one fault for 512 of them: prep of the 100k
-// corpus went from 15,600 faults to 4,500 and 0.89 to 0.82 s (docs/benchmarks.md), for a few
-// MB more peak memory. Skipped when the tunable is already set (the second start), with
-// DADEUM_HUGE_PAGES=0, when the kernel gives huge pages to nobody, and under the sanitizers
-// (their allocator is not glibc's); if the exec fails, the run goes on as it is.
-void restart_with_huge_pages(char** argv) {
+// corpus went from 15,600 faults to 4,500 and 0.89 to 0.82 s (docs/benchmarks.md). A small
+// job would only pay for it (a second start and 2 MiB pages to clear: 17 -> 25 ms for the
+// seed set), so it is done when the named files hold 64 MiB or more, or always with
+// DADEUM_HUGE_PAGES=1; never with DADEUM_HUGE_PAGES=0, when the kernel gives huge pages to
+// nobody, when the tunable is already set (the second start), or under the sanitizers (their
+// allocator is not glibc's). If the exec fails, the run goes on as it is.
+void restart_with_huge_pages(char** argv, const std::vector<std::string>& args) {
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   const char* tunables = std::getenv("GLIBC_TUNABLES");
   if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) return;
-  if (const char* wanted = std::getenv("DADEUM_HUGE_PAGES"); wanted != nullptr && std::strcmp(wanted, "0") == 0) return;
+  const char* wanted = std::getenv("DADEUM_HUGE_PAGES");
+  const std::string choice = wanted != nullptr ? wanted : "";
+  if (choice == "0") return;
+  if (choice != "1") {
+    constexpr uint64_t kLargeInput = uint64_t{64} << 20;
+    uint64_t bytes = 0;
+    for (size_t idx = 0; idx < args.size() && bytes < kLargeInput; ++idx) {
+      struct stat info {};
+      if (::stat(args[idx].c_str(), &info) == 0 && S_ISREG(info.st_mode)) bytes += static_cast<uint64_t>(info.st_size);
+    }
+    if (bytes < kLargeInput) return;
+  }
   std::ifstream mode("/sys/kernel/mm/transparent_hugepage/enabled");
   std::string modes;
   if (!std::getline(mode, modes) || modes.find("[never]") != std::string::npos) return;
@@ -76,13 +91,13 @@ void restart_with_huge_pages(char** argv) {
   else ::unsetenv("GLIBC_TUNABLES");
 #else
   (void)argv;
+  (void)args;
 #endif
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
-  restart_with_huge_pages(argv);
   keep_freed_memory();
   std::signal(SIGPIPE, SIG_IGN);  // a closed pipe becomes a write error, reported once
   CLI::App app{"dadeum (다듬) — clean, deduplicate and split Korean instruction data"};
@@ -111,6 +126,7 @@ int main(int argc, char** argv) {
     dadeum::cli::print_error("cannot read argument file " + bad_file);
     return dadeum::cli::kExitUsage;
   }
+  restart_with_huge_pages(argv, args);
   try {
     app.name(argv[0]);
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
