@@ -252,7 +252,7 @@ TEST(MinHashShingles, SameNgramsAsAPlainByteByByteWalk) {
     std::string text;
     const size_t count = trial % 97;
     for (size_t idx = 0; idx < count; ++idx) text += pieces[rng.next() % (idx % 5 == 0 ? pieces.size() : 4)];
-    for (uint32_t ngram : {0u, 1u, 2u, 5u, 9u, 17u}) {
+    for (uint32_t ngram : {0u, 1u, 2u, 3u, 4u, 5u, 6u, 7u, 8u, 9u, 17u}) {  // each fixed n, and the ring past 8
       const uint64_t seed = trial;
       std::vector<uint64_t> got;
       detail::for_each_shingle_hash(text, ngram, seed, ring, [&](uint64_t hash) { got.push_back(hash); });
