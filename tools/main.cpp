@@ -63,11 +63,16 @@ void keep_freed_memory() {
 // seed set), so it is done when the named files hold 64 MiB or more, or always with
 // DADEUM_HUGE_PAGES=1; never with DADEUM_HUGE_PAGES=0, when the kernel gives huge pages to
 // nobody, when the tunable is already set (the second start), or under the sanitizers (their
-// allocator is not glibc's). If the exec fails, the run goes on as it is.
-void restart_with_huge_pages(char** argv, const std::vector<std::string>& args) {
+// allocator is not glibc's), nor when an @FILE list is a pipe: this start has read it, the
+// next could not. If the exec fails, the run goes on as it is.
+void restart_with_huge_pages(int argc, char** argv, const std::vector<std::string>& args) {
 #if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
   const char* tunables = std::getenv("GLIBC_TUNABLES");
   if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) return;
+  for (int idx = 1; idx < argc; ++idx) {
+    struct stat info {};
+    if (argv[idx][0] == '@' && argv[idx][1] != '\0' && (::stat(argv[idx] + 1, &info) != 0 || !S_ISREG(info.st_mode))) return;
+  }
   const char* wanted = std::getenv("DADEUM_HUGE_PAGES");
   const std::string choice = wanted != nullptr ? wanted : "";
   if (choice == "0") return;
@@ -90,6 +95,7 @@ void restart_with_huge_pages(char** argv, const std::vector<std::string>& args) 
   if (tunables != nullptr) ::setenv("GLIBC_TUNABLES", old_value.c_str(), 1);  // exec failed: as before
   else ::unsetenv("GLIBC_TUNABLES");
 #else
+  (void)argc;
   (void)argv;
   (void)args;
 #endif
@@ -126,7 +132,7 @@ int main(int argc, char** argv) {
     dadeum::cli::print_error("cannot read argument file " + bad_file);
     return dadeum::cli::kExitUsage;
   }
-  restart_with_huge_pages(argv, args);
+  restart_with_huge_pages(argc, argv, args);
   try {
     app.name(argv[0]);
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first

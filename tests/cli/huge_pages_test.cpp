@@ -2,6 +2,7 @@
 // when its input files are large or when asked: the running process has the tunable in its
 // environment, keeps the user's own tunables, and still reads its stdin and does its job.
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,6 +132,27 @@ TEST(HugePages, TheCliRestartsWithTheHeapOnHugePagesForLargeInputs) {
   EXPECT_NE(large_run.out.find("\"valid\":1"), std::string::npos) << large_run.out;
   Finished off = validate_with_stdin("", "0", large, dir);
   EXPECT_FALSE(restarted(off)) << off.environment;
+}
+
+// An @FILE list that is a pipe is read by the first start: the program must not start again
+// (the second start would wait for a pipe nobody writes to any more).
+TEST(HugePages, NoRestartWhenTheArgumentListIsAPipe) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  GTEST_SKIP() << "sanitizer builds do not restart";
+#endif
+  if (!huge_pages_offered()) GTEST_SKIP() << "this kernel gives no transparent huge pages";
+  TempDir dir;
+  const std::string input = dir.file("in.jsonl");
+  write_file(input, "{\"instruction\":\"a\",\"input\":\"\",\"output\":\"b\"}\n");
+  const std::string list = dir.file("list"), out = dir.file("out.txt");
+  ASSERT_EQ(::mkfifo(list.c_str(), 0600), 0);
+  const std::string command = "echo '" + input + "' >'" + list + "' & DADEUM_HUGE_PAGES=1 timeout 20 " DADEUM_CLI
+                              " validate -q --json @'" + list + "' >'" + out + "'";
+  const int status = std::system(command.c_str());
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);  // 124: timed out, waiting for the list a second time
+  const std::string report = read_file(out);
+  EXPECT_NE(report.find("\"records\":1,\"valid\":1"), std::string::npos) << report;
 }
 
 }  // namespace
