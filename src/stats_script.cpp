@@ -1,11 +1,17 @@
 // One scan of a text: code points, 어절, script classes and normalization problems.
 #include <algorithm>
 #include <array>
+#include <bit>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include <unicode/normalizer2.h>
 #include <unicode/stringpiece.h>
 
 #include "dadeum/stats.hpp"
+#include "detail/stats_scan.hpp"
 
 namespace dadeum {
 namespace {
@@ -154,81 +160,183 @@ uint32_t TextScan::letters() const {
          script[static_cast<size_t>(ScriptClass::kHanja)];
 }
 
-TextScan scan_text(std::string_view utf8) {
-  TextScan scan;
-  // Counters live in locals so that the compiler keeps them in registers.
+namespace {
+
+// The running state of one scan. Counters are plain members of a local object so that the
+// compiler keeps them in registers.
+struct Scanner {
   std::array<uint32_t, kScriptClassCount + 1> script{};  // + 1: ASCII whitespace, not counted
+  std::array<uint32_t, kDiagnosticCount> diagnostics{};
   uint32_t chars = 0, eojeol = 0, hangul = 0, controls = 0;
   bool in_word = false;
   bool may_be_denormal = false;  // set by a code point outside the always-NFC ranges
-  const auto* bytes = reinterpret_cast<const unsigned char*>(utf8.data());
-  const size_t size = utf8.size();
-  size_t pos = 0;
-  while (pos < size) {
-    char32_t cp;
-    unsigned char lead = bytes[pos];
-    if (lead < 0x80) {
-      // ASCII from a table: the space test, the class and the control flag in one byte.
-      uint8_t info = kAsciiInfo[lead];
-      ++pos;
-      ++chars;
-      bool space = (info & kAsciiSpace) != 0;
-      eojeol += !space && !in_word;
-      in_word = !space;
-      ++script[info & kAsciiClassMask];  // a space counts in the extra slot, dropped below
-      controls += (info & kAsciiControl) != 0;
-      continue;
-    }
-    if (lead >= 0xE0 && lead < 0xF0 && pos + 2 < size && (bytes[pos + 1] & 0xC0) == 0x80 &&
-        (bytes[pos + 2] & 0xC0) == 0x80) {
-      // Three bytes: every Hangul syllable, so most of a Korean text.
-      cp = (char32_t{lead & 0x0Fu} << 12) | (char32_t{bytes[pos + 1] & 0x3Fu} << 6) | (bytes[pos + 2] & 0x3Fu);
-      pos += 3;
-      if (cp >= 0xAC00 && cp <= 0xD7A3) {
-        eojeol += !in_word;
-        in_word = true;
-        ++hangul;
-        // The rest of a run of syllables (a Korean word) in a tight loop.
-        while (pos + 2 < size && bytes[pos] >= 0xEA && bytes[pos] <= 0xED) {
-          char32_t next = (char32_t{bytes[pos] & 0x0Fu} << 12) | (char32_t{bytes[pos + 1] & 0x3Fu} << 6) |
-                          (bytes[pos + 2] & 0x3Fu);
-          if ((bytes[pos + 1] & 0xC0) != 0x80 || (bytes[pos + 2] & 0xC0) != 0x80 || next < 0xAC00 || next > 0xD7A3) {
-            break;
-          }
-          ++hangul;
-          pos += 3;
-        }
-        continue;
-      }
-    } else {
-      cp = next_code_point(utf8, pos);
-    }
+
+  // One code point at `pos` (a run of Hangul syllables at once); advances pos.
+  void step(const unsigned char* bytes, size_t size, std::string_view utf8, size_t& pos);
+  // 16 bytes at `pos` when they are only ASCII and Hangul syllables, cut before a syllable that
+  // runs past them: counts them, advances pos and returns true; otherwise changes nothing.
+  bool block(const unsigned char* bytes, size_t size, size_t& pos);
+  TextScan finish(std::string_view utf8);
+};
+
+void Scanner::step(const unsigned char* bytes, size_t size, std::string_view utf8, size_t& pos) {
+  char32_t cp;
+  unsigned char lead = bytes[pos];
+  if (lead < 0x80) {
+    // ASCII from a table: the space test, the class and the control flag in one byte.
+    uint8_t info = kAsciiInfo[lead];
+    ++pos;
     ++chars;
-    if (is_whitespace(cp)) {
-      in_word = false;
-      if (cp == 0x3000) ++scan.diagnostics[static_cast<size_t>(Diagnostic::kFullWidth)];
-      continue;
-    }
-    eojeol += !in_word;
-    in_word = true;
-    if (!always_nfc(cp)) may_be_denormal = true;
-    if (is_filler(cp)) {  // a filler looks like Hangul but is blank: no letter
-      ++script[static_cast<size_t>(ScriptClass::kOther)];
-      ++scan.diagnostics[static_cast<size_t>(Diagnostic::kFiller)];
-      continue;
-    }
-    ++script[static_cast<size_t>(classify(cp))];
-    if (is_invisible(cp)) ++scan.diagnostics[static_cast<size_t>(Diagnostic::kInvisible)];
-    else if (is_full_width(cp)) ++scan.diagnostics[static_cast<size_t>(Diagnostic::kFullWidth)];
-    else if (is_control(cp)) ++controls;
+    bool space = (info & kAsciiSpace) != 0;
+    eojeol += !space && !in_word;
+    in_word = !space;
+    ++script[info & kAsciiClassMask];  // a space counts in the extra slot, dropped in finish()
+    controls += (info & kAsciiControl) != 0;
+    return;
   }
+  if (lead >= 0xE0 && lead < 0xF0 && pos + 2 < size && (bytes[pos + 1] & 0xC0) == 0x80 &&
+      (bytes[pos + 2] & 0xC0) == 0x80) {
+    // Three bytes: every Hangul syllable, so most of a Korean text.
+    cp = (char32_t{lead & 0x0Fu} << 12) | (char32_t{bytes[pos + 1] & 0x3Fu} << 6) | (bytes[pos + 2] & 0x3Fu);
+    pos += 3;
+    if (cp >= 0xAC00 && cp <= 0xD7A3) {
+      eojeol += !in_word;
+      in_word = true;
+      ++hangul;
+      // The rest of a run of syllables (a Korean word) in a tight loop.
+      while (pos + 2 < size && bytes[pos] >= 0xEA && bytes[pos] <= 0xED) {
+        char32_t next = (char32_t{bytes[pos] & 0x0Fu} << 12) | (char32_t{bytes[pos + 1] & 0x3Fu} << 6) |
+                        (bytes[pos + 2] & 0x3Fu);
+        if ((bytes[pos + 1] & 0xC0) != 0x80 || (bytes[pos + 2] & 0xC0) != 0x80 || next < 0xAC00 || next > 0xD7A3) {
+          break;
+        }
+        ++hangul;
+        pos += 3;
+      }
+      return;
+    }
+  } else {
+    cp = next_code_point(utf8, pos);
+  }
+  ++chars;
+  if (is_whitespace(cp)) {
+    in_word = false;
+    if (cp == 0x3000) ++diagnostics[static_cast<size_t>(Diagnostic::kFullWidth)];
+    return;
+  }
+  eojeol += !in_word;
+  in_word = true;
+  if (!always_nfc(cp)) may_be_denormal = true;
+  if (is_filler(cp)) {  // a filler looks like Hangul but is blank: no letter
+    ++script[static_cast<size_t>(ScriptClass::kOther)];
+    ++diagnostics[static_cast<size_t>(Diagnostic::kFiller)];
+    return;
+  }
+  ++script[static_cast<size_t>(classify(cp))];
+  if (is_invisible(cp)) ++diagnostics[static_cast<size_t>(Diagnostic::kInvisible)];
+  else if (is_full_width(cp)) ++diagnostics[static_cast<size_t>(Diagnostic::kFullWidth)];
+  else if (is_control(cp)) ++controls;
+}
+
+#if defined(__SSE2__)
+uint32_t bits_of(__m128i byte_mask) { return static_cast<uint32_t>(_mm_movemask_epi8(byte_mask)); }
+
+// Bytes in [lo, hi] as signed bytes (ASCII 0..127; 0x80..0xFF are -128..-1).
+__m128i between(__m128i bytes, int lo, int hi) {
+  return _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(static_cast<char>(lo - 1))),
+                       _mm_cmplt_epi8(bytes, _mm_set1_epi8(static_cast<char>(hi + 1))));
+}
+__m128i equal(__m128i bytes, int value) { return _mm_cmpeq_epi8(bytes, _mm_set1_epi8(static_cast<char>(value))); }
+
+// Built twice, with and without the POPCNT instruction (the baseline x86-64 of Debian's
+// packages lacks it, and a popcount was then a libgcc call); the loader picks the one the CPU runs.
+__attribute__((target_clones("popcnt", "default")))
+bool Scanner::block(const unsigned char* bytes, size_t size, size_t& pos) {
+  if (pos + 17 > size) return false;  // the byte after the block is read too
+  const __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + pos));
+  const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + pos + 1));
+  const uint32_t ascii = bits_of(_mm_cmpgt_epi8(here, _mm_set1_epi8(-1)));
+  const uint32_t continuation = bits_of(_mm_cmplt_epi8(here, _mm_set1_epi8(-64)));  // 0x80..0xBF
+  // The lead bytes of U+AC00..U+D7A3: EB and EC always, EA from EA B0, ED up to ED 9D
+  // (ED 9E holds the last syllables and then other code points: left to step()).
+  const __m128i syllable_lead = _mm_or_si128(
+      _mm_or_si128(equal(here, 0xEB), equal(here, 0xEC)),
+      _mm_or_si128(_mm_and_si128(equal(here, 0xEA), between(next, -80, -65)),    // next 0xB0..0xBF
+                   _mm_and_si128(equal(here, 0xED), _mm_cmplt_epi8(next, _mm_set1_epi8(-98)))));  // next 0x80..0x9D
+  uint32_t lead = bits_of(syllable_lead);
+  uint32_t take = 0xFFFF;
+  if (const uint32_t late = lead & 0xC000; late != 0) take = (1u << std::countr_zero(late)) - 1;  // cut before it
+  lead &= take;
+  // Only ASCII and whole syllables: each lead followed by two continuation bytes inside the
+  // block, and no other byte.
+  const uint32_t expected = (lead << 1) | (lead << 2);
+  if (((ascii | lead | continuation) & take) != take || (continuation & take) != expected || (expected & ~take) != 0) {
+    return false;
+  }
+  const uint32_t space = bits_of(_mm_or_si128(equal(here, ' '), between(here, '\t', '\r'))) & take;
+  const uint32_t letter = bits_of(between(_mm_or_si128(here, _mm_set1_epi8(0x20)), 'a', 'z')) & take;
+  const uint32_t digit = bits_of(between(here, '0', '9')) & take;
+  const uint32_t control =
+      bits_of(_mm_or_si128(_mm_or_si128(between(here, 0x00, 0x08), between(here, 0x0E, 0x1F)), equal(here, 0x7F))) & take;
+  const uint32_t taken_ascii = ascii & take;
+  // A word starts at a code point that is not a space, right after a space (a byte before a
+  // syllable's lead is ASCII or the end of another syllable) or after the text before the block.
+  const uint32_t word = (taken_ascii & ~space) | lead;
+  const uint32_t after_space = (space << 1) | (in_word ? 0u : 1u);
+  eojeol += static_cast<uint32_t>(std::popcount(word & after_space));
+  const int taken = std::popcount(take);
+  in_word = ((space >> (taken - 1)) & 1u) == 0;
+  chars += static_cast<uint32_t>(std::popcount(taken_ascii));
+  hangul += static_cast<uint32_t>(std::popcount(lead));
+  script[static_cast<size_t>(ScriptClass::kLatin)] += static_cast<uint32_t>(std::popcount(letter));
+  script[static_cast<size_t>(ScriptClass::kDigit)] += static_cast<uint32_t>(std::popcount(digit));
+  script[static_cast<size_t>(ScriptClass::kOther)] +=
+      static_cast<uint32_t>(std::popcount(taken_ascii & ~space & ~letter & ~digit));
+  controls += static_cast<uint32_t>(std::popcount(control));
+  pos += static_cast<size_t>(taken);
+  return true;
+}
+#else
+bool Scanner::block(const unsigned char*, size_t, size_t&) { return false; }
+#endif
+
+TextScan Scanner::finish(std::string_view utf8) {
+  TextScan scan;
   script[static_cast<size_t>(ScriptClass::kHangulSyllable)] += hangul;
   std::copy_n(script.begin(), kScriptClassCount, scan.script.begin());
+  scan.diagnostics = diagnostics;
   scan.chars = chars + hangul;
   scan.eojeol = eojeol;
   scan.diagnostics[static_cast<size_t>(Diagnostic::kControl)] = controls;
   if (may_be_denormal && !is_nfc(utf8)) scan.diagnostics[static_cast<size_t>(Diagnostic::kNonNfc)] = 1;
   return scan;
+}
+
+}  // namespace
+
+// Blocks of 16 bytes that hold only ASCII and Hangul syllables (most of a Korean text) are
+// counted with vector compares; anything else goes one code point at a time, and after a block
+// that could not be taken the next 16 bytes do too, so that a text of other scripts does not
+// pay for a block test at every code point.
+TextScan scan_text(std::string_view utf8) {
+  Scanner scanner;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(utf8.data());
+  const size_t size = utf8.size();
+  size_t pos = 0;
+  while (pos < size) {
+    if (scanner.block(bytes, size, pos)) continue;
+    const size_t until = pos + 16;
+    while (pos < size && pos < until) scanner.step(bytes, size, utf8, pos);
+  }
+  return scanner.finish(utf8);
+}
+
+TextScan scan_text_by_code_point(std::string_view utf8) {
+  Scanner scanner;
+  const auto* bytes = reinterpret_cast<const unsigned char*>(utf8.data());
+  size_t pos = 0;
+  while (pos < utf8.size()) scanner.step(bytes, utf8.size(), utf8, pos);
+  return scanner.finish(utf8);
 }
 
 }  // namespace dadeum

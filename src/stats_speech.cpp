@@ -18,6 +18,10 @@
 #include <array>
 #include <string_view>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "dadeum/stats.hpp"
 
 namespace dadeum {
@@ -153,11 +157,26 @@ constexpr std::array<bool, 256> kTerminatorLead = [] {
   return table;
 }();
 
+// The first byte at or after `pos` that may start a terminator (line.size() if none): 16 bytes
+// at a time, as most of a line is Hangul and spaces.
+size_t next_terminator_lead(std::string_view line, size_t pos) {
+#if defined(__SSE2__)
+  for (; pos + 16 <= line.size(); pos += 16) {
+    const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(line.data() + pos));
+    __m128i hit = _mm_setzero_si128();
+    for (char lead : {'.', '?', '!', '\xE2', '\xE3', '\xEF'}) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(bytes, _mm_set1_epi8(lead)));
+    if (const int mask = _mm_movemask_epi8(hit); mask != 0) return pos + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
+  }
+#endif
+  while (pos < line.size() && !kTerminatorLead[static_cast<unsigned char>(line[pos])]) ++pos;
+  return pos;
+}
+
 void classify_line(std::string_view line, SentenceCounts& counts) {
   size_t start = 0;
   size_t pos = 0;
-  while (pos < line.size()) {
-    size_t length = kTerminatorLead[static_cast<unsigned char>(line[pos])] ? terminator_at(line, pos) : 0;
+  while ((pos = next_terminator_lead(line, pos)) < line.size()) {
+    size_t length = terminator_at(line, pos);
     if (length == 0) {
       ++pos;
       continue;

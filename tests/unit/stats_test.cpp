@@ -9,6 +9,7 @@
 #include <regex>
 
 #include "dadeum/tokenizer.hpp"
+#include "detail/stats_scan.hpp"
 #include "test_util.hpp"
 
 namespace dadeum {
@@ -105,6 +106,37 @@ TEST(StatsScanText, BlankTextsAndInvalidBytes) {
   EXPECT_EQ(mixed.script[at(ScriptClass::kHangulSyllable)], 3u);
   EXPECT_EQ(mixed.script[at(ScriptClass::kConjoiningJamo)], 1u);
   EXPECT_EQ(mixed.script[at(ScriptClass::kLatin)], 1u);
+}
+
+// The 16-byte blocks of ASCII and syllables give what the one-by-one path gives, on texts
+// built from pieces around every edge the blocks test: the first and last syllables of each
+// lead byte (EA B0 80 = 가, ED 9E A3 = 힣 and the jamo after it), code points of other 3-byte
+// leads, whitespace and control bytes, 2- and 4-byte code points, truncated and stray bytes,
+// with lengths across block boundaries.
+TEST(StatsScanText, BlocksAgreeWithOneCodePointAtATime) {
+  const std::vector<std::string> pieces = {
+      "가", "꿿", "뀀", "힣", "핳", "퟿", "\xED\x9E\xB0", "\xED\x9D\xBF", "\xEA\xAF\xBF", "ힰ", "ㅋ", "。", "漢",
+      " ", "  ", "\t", "\n", "\v", "\f", "\r", "\x01", "\x0E", "\x7F", "a", "Z", "7", "!", "é", "😀", "\xE3\x80\x80",
+      "\xEA", "\xEB\x82", "\x80", "\xFF", "\u200B", "\u3164", "한국어", "문장입니다.", "word"};
+  uint64_t state = 12345;
+  auto next = [&state] {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<uint32_t>(state >> 33);
+  };
+  for (int trial = 0; trial < 4000; ++trial) {
+    std::string text;
+    const size_t count = trial % 61;
+    // Mostly syllables, spaces and ASCII letters (texts that the blocks take), some of anything.
+    for (size_t idx = 0; idx < count; ++idx) {
+      const uint32_t pick = next();
+      text += pick % 4 != 0 ? pieces[pick % 4 == 1 ? 0 : pick % 4 == 2 ? 13 : 36 + pick % 3] : pieces[(pick >> 8) % pieces.size()];
+    }
+    const TextScan blocks = scan_text(text), single = scan_text_by_code_point(text);
+    ASSERT_EQ(blocks.chars, single.chars) << trial << " " << ::testing::PrintToString(text);
+    ASSERT_EQ(blocks.eojeol, single.eojeol) << trial;
+    ASSERT_EQ(blocks.script, single.script) << trial;
+    ASSERT_EQ(blocks.diagnostics, single.diagnostics) << trial;
+  }
 }
 
 // ---------------------------------------------------------------------------
