@@ -1,7 +1,6 @@
 // One scan of a text: code points, 어절, script classes and normalization problems.
 #include <algorithm>
 #include <array>
-#include <bit>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -241,58 +240,68 @@ void Scanner::step(const unsigned char* bytes, size_t size, std::string_view utf
 #if defined(__SSE2__)
 uint32_t bits_of(__m128i byte_mask) { return static_cast<uint32_t>(_mm_movemask_epi8(byte_mask)); }
 
-// Bytes in [lo, hi] as signed bytes (ASCII 0..127; 0x80..0xFF are -128..-1).
+// How many bytes of a compare result are set. (A sum of absolute differences, not POPCNT: the
+// baseline x86-64 that Debian builds for lacks that instruction, and std::popcount was a call.)
+uint32_t count_set(__m128i byte_mask) {
+  const __m128i sums = _mm_sad_epu8(_mm_and_si128(byte_mask, _mm_set1_epi8(1)), _mm_setzero_si128());
+  return static_cast<uint32_t>(_mm_cvtsi128_si32(sums) + _mm_extract_epi16(sums, 4));
+}
+
+// Bytes in [lo, hi] as signed bytes (ASCII 0..127; 0x80..0xFF are -128..-1; lo > -128).
 __m128i between(__m128i bytes, int lo, int hi) {
   return _mm_and_si128(_mm_cmpgt_epi8(bytes, _mm_set1_epi8(static_cast<char>(lo - 1))),
                        _mm_cmplt_epi8(bytes, _mm_set1_epi8(static_cast<char>(hi + 1))));
 }
 __m128i equal(__m128i bytes, int value) { return _mm_cmpeq_epi8(bytes, _mm_set1_epi8(static_cast<char>(value))); }
 
-// Built twice, with and without the POPCNT instruction (the baseline x86-64 of Debian's
-// packages lacks it, and a popcount was then a libgcc call); the loader picks the one the CPU runs.
-__attribute__((target_clones("popcnt", "default")))
 bool Scanner::block(const unsigned char* bytes, size_t size, size_t& pos) {
   if (pos + 17 > size) return false;  // the byte after the block is read too
   const __m128i here = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + pos));
   const __m128i next = _mm_loadu_si128(reinterpret_cast<const __m128i*>(bytes + pos + 1));
-  const uint32_t ascii = bits_of(_mm_cmpgt_epi8(here, _mm_set1_epi8(-1)));
+  const __m128i ascii = _mm_cmpgt_epi8(here, _mm_set1_epi8(-1));
   const uint32_t continuation = bits_of(_mm_cmplt_epi8(here, _mm_set1_epi8(-64)));  // 0x80..0xBF
   // The lead bytes of U+AC00..U+D7A3: EB and EC always, EA from EA B0, ED up to ED 9D
   // (ED 9E holds the last syllables and then other code points: left to step()).
-  const __m128i syllable_lead = _mm_or_si128(
+  const __m128i lead = _mm_or_si128(
       _mm_or_si128(equal(here, 0xEB), equal(here, 0xEC)),
-      _mm_or_si128(_mm_and_si128(equal(here, 0xEA), between(next, -80, -65)),    // next 0xB0..0xBF
-                   _mm_and_si128(equal(here, 0xED), _mm_cmplt_epi8(next, _mm_set1_epi8(-98)))));  // next 0x80..0x9D
-  uint32_t lead = bits_of(syllable_lead);
-  uint32_t take = 0xFFFF;
-  if (const uint32_t late = lead & 0xC000; late != 0) take = (1u << std::countr_zero(late)) - 1;  // cut before it
-  lead &= take;
+      _mm_or_si128(_mm_and_si128(equal(here, 0xEA), between(next, -80, -65)),               // next 0xB0..0xBF
+                   _mm_and_si128(equal(here, 0xED), _mm_cmplt_epi8(next, _mm_set1_epi8(-98)))));  // 0x80..0x9D
+  // A syllable that starts in the last two bytes runs past the block: the block ends before it.
+  const uint32_t lead_bits = bits_of(lead);
+  const uint32_t late = lead_bits & 0xC000;
+  const int taken = late != 0 ? __builtin_ctz(late) : 16;
+  const uint32_t take = (1u << taken) - 1;
   // Only ASCII and whole syllables: each lead followed by two continuation bytes inside the
   // block, and no other byte.
-  const uint32_t expected = (lead << 1) | (lead << 2);
-  if (((ascii | lead | continuation) & take) != take || (continuation & take) != expected || (expected & ~take) != 0) {
+  const uint32_t leads = lead_bits & take;
+  const uint32_t expected = (leads << 1) | (leads << 2);
+  if (((bits_of(ascii) | leads | continuation) & take) != take || (continuation & take) != expected ||
+      (expected & ~take) != 0) {
     return false;
   }
-  const uint32_t space = bits_of(_mm_or_si128(equal(here, ' '), between(here, '\t', '\r'))) & take;
-  const uint32_t letter = bits_of(between(_mm_or_si128(here, _mm_set1_epi8(0x20)), 'a', 'z')) & take;
-  const uint32_t digit = bits_of(between(here, '0', '9')) & take;
-  const uint32_t control =
-      bits_of(_mm_or_si128(_mm_or_si128(between(here, 0x00, 0x08), between(here, 0x0E, 0x1F)), equal(here, 0x7F))) & take;
-  const uint32_t taken_ascii = ascii & take;
-  // A word starts at a code point that is not a space, right after a space (a byte before a
-  // syllable's lead is ASCII or the end of another syllable) or after the text before the block.
-  const uint32_t word = (taken_ascii & ~space) | lead;
-  const uint32_t after_space = (space << 1) | (in_word ? 0u : 1u);
-  eojeol += static_cast<uint32_t>(std::popcount(word & after_space));
-  const int taken = std::popcount(take);
-  in_word = ((space >> (taken - 1)) & 1u) == 0;
-  chars += static_cast<uint32_t>(std::popcount(taken_ascii));
-  hangul += static_cast<uint32_t>(std::popcount(lead));
-  script[static_cast<size_t>(ScriptClass::kLatin)] += static_cast<uint32_t>(std::popcount(letter));
-  script[static_cast<size_t>(ScriptClass::kDigit)] += static_cast<uint32_t>(std::popcount(digit));
+  const __m128i in_block = _mm_cmplt_epi8(_mm_setr_epi8(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                                          _mm_set1_epi8(static_cast<char>(taken)));
+  const __m128i taken_ascii = _mm_and_si128(ascii, in_block);
+  const __m128i taken_leads = _mm_and_si128(lead, in_block);
+  const __m128i space = _mm_and_si128(_mm_or_si128(equal(here, ' '), between(here, '\t', '\r')), in_block);
+  const __m128i letter = _mm_and_si128(between(_mm_or_si128(here, _mm_set1_epi8(0x20)), 'a', 'z'), in_block);
+  const __m128i digit = _mm_and_si128(between(here, '0', '9'), in_block);
+  const __m128i control = _mm_and_si128(
+      _mm_or_si128(_mm_or_si128(between(here, 0x00, 0x08), between(here, 0x0E, 0x1F)), equal(here, 0x7F)), in_block);
+  // A word starts at a code point that is not a space right after a space (the byte before a
+  // syllable's lead is ASCII or the end of another syllable), or at the block's first byte
+  // when the text before it ended outside a word.
+  const __m128i word = _mm_or_si128(_mm_andnot_si128(space, taken_ascii), taken_leads);
+  const __m128i after_space = _mm_or_si128(_mm_slli_si128(space, 1), _mm_cvtsi32_si128(in_word ? 0 : 0xFF));
+  eojeol += count_set(_mm_and_si128(word, after_space));
+  in_word = ((bits_of(space) >> (taken - 1)) & 1u) == 0;
+  chars += count_set(taken_ascii);
+  hangul += count_set(taken_leads);
+  script[static_cast<size_t>(ScriptClass::kLatin)] += count_set(letter);
+  script[static_cast<size_t>(ScriptClass::kDigit)] += count_set(digit);
   script[static_cast<size_t>(ScriptClass::kOther)] +=
-      static_cast<uint32_t>(std::popcount(taken_ascii & ~space & ~letter & ~digit));
-  controls += static_cast<uint32_t>(std::popcount(control));
+      count_set(_mm_andnot_si128(_mm_or_si128(space, _mm_or_si128(letter, digit)), taken_ascii));
+  controls += count_set(control);
   pos += static_cast<size_t>(taken);
   return true;
 }
