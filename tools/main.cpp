@@ -55,27 +55,25 @@ void keep_freed_memory() {
   mallopt(M_TRIM_THRESHOLD, 512 << 20);
 }
 
-// Runs this program again with glibc's heap on transparent huge pages (the tunable
-// glibc.malloc.hugetlb=1, which glibc reads only at startup). Where a first-touched 4 KiB page
-// costs a fault of about 13 us, a 2 MiB page is one fault for 512 of them: prep of the 100k
-// corpus went from 15,600 faults to 4,500 and 0.89 to 0.82 s (docs/benchmarks.md). A small
-// job would only pay for it (a second start and 2 MiB pages to clear: 17 -> 25 ms for the
-// seed set), so it is done when the named files hold 64 MiB or more, or always with
-// DADEUM_HUGE_PAGES=1; never with DADEUM_HUGE_PAGES=0, when the kernel gives huge pages to
-// nobody, when the tunable is already set (the second start), or under the sanitizers (their
-// allocator is not glibc's), nor when an @FILE list is a pipe: this start has read it, the
-// next could not. If the exec fails, the run goes on as it is.
-void restart_with_huge_pages(int argc, char** argv, const std::vector<std::string>& args) {
-#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+// Whether this run should restart with glibc's heap on transparent huge pages. Where a
+// first-touched 4 KiB page costs a fault of about 13 us, a 2 MiB page is one fault for 512 of
+// them: prep of the 100k corpus went from 15,600 faults to 4,500 and 0.89 to 0.82 s
+// (docs/benchmarks.md). A small job would only pay for it (a second start and 2 MiB pages to
+// clear: 17 -> 25 ms for the seed set), so: when the named files hold 64 MiB or more, or always
+// with DADEUM_HUGE_PAGES=1; never with DADEUM_HUGE_PAGES=0, when the kernel gives huge pages to
+// nobody, when the tunable is already set (this is the second start), or when an @FILE list is
+// a pipe (this start has read it, the next could not).
+bool huge_pages_pay_off(int argc, char** argv, const std::vector<std::string>& args) {
   const char* tunables = std::getenv("GLIBC_TUNABLES");
-  if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) return;
+  if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) return false;
   for (int idx = 1; idx < argc; ++idx) {
     struct stat info {};
-    if (argv[idx][0] == '@' && argv[idx][1] != '\0' && (::stat(argv[idx] + 1, &info) != 0 || !S_ISREG(info.st_mode))) return;
+    const bool list_file = argv[idx][0] == '@' && argv[idx][1] != '\0';
+    if (list_file && (::stat(argv[idx] + 1, &info) != 0 || !S_ISREG(info.st_mode))) return false;
   }
   const char* wanted = std::getenv("DADEUM_HUGE_PAGES");
   const std::string choice = wanted != nullptr ? wanted : "";
-  if (choice == "0") return;
+  if (choice == "0") return false;
   if (choice != "1") {
     constexpr uint64_t kLargeInput = uint64_t{64} << 20;
     uint64_t bytes = 0;
@@ -83,11 +81,19 @@ void restart_with_huge_pages(int argc, char** argv, const std::vector<std::strin
       struct stat info {};
       if (::stat(args[idx].c_str(), &info) == 0 && S_ISREG(info.st_mode)) bytes += static_cast<uint64_t>(info.st_size);
     }
-    if (bytes < kLargeInput) return;
+    if (bytes < kLargeInput) return false;
   }
   std::ifstream mode("/sys/kernel/mm/transparent_hugepage/enabled");
   std::string modes;
-  if (!std::getline(mode, modes) || modes.find("[never]") != std::string::npos) return;
+  return std::getline(mode, modes) && modes.find("[never]") == std::string::npos;
+}
+
+// Runs this program again with glibc.malloc.hugetlb=1 added to GLIBC_TUNABLES: glibc reads its
+// tunables only at startup. Not under the sanitizers (their allocator is not glibc's). If the
+// exec fails, the run goes on as it is.
+void restart_with_huge_pages(char** argv) {
+#if !defined(__SANITIZE_ADDRESS__) && !defined(__SANITIZE_THREAD__)
+  const char* tunables = std::getenv("GLIBC_TUNABLES");
   const std::string old_value = tunables != nullptr ? tunables : "";
   const std::string value = (old_value.empty() ? "" : old_value + ":") + "glibc.malloc.hugetlb=1";
   if (::setenv("GLIBC_TUNABLES", value.c_str(), 1) != 0) return;
@@ -95,9 +101,7 @@ void restart_with_huge_pages(int argc, char** argv, const std::vector<std::strin
   if (tunables != nullptr) ::setenv("GLIBC_TUNABLES", old_value.c_str(), 1);  // exec failed: as before
   else ::unsetenv("GLIBC_TUNABLES");
 #else
-  (void)argc;
   (void)argv;
-  (void)args;
 #endif
 }
 
@@ -132,7 +136,7 @@ int main(int argc, char** argv) {
     dadeum::cli::print_error("cannot read argument file " + bad_file);
     return dadeum::cli::kExitUsage;
   }
-  restart_with_huge_pages(argc, argv, args);
+  if (huge_pages_pay_off(argc, argv, args)) restart_with_huge_pages(argv);
   try {
     app.name(argv[0]);
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first

@@ -106,7 +106,7 @@ void for_each_shingle_hash_of(std::string_view text, uint64_t seed, OnHash&& on_
 // This replaced a first pass that stored the offset of every code point,
 // branch-free byte by byte: that pass was a third of a signature's cost. For n
 // up to 8 the offsets are kept in registers instead of the ring: with the ring
-// in memory a signature took 1.45 times as long in some runs than in others
+// in memory a signature took 1.45 times as long in some runs as in others
 // (the same binary, depending on where its buffers were placed).
 template <typename OnHash>
 void for_each_shingle_hash(std::string_view text, uint32_t ngram, uint64_t seed, std::vector<size_t>& ring,
