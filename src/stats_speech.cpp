@@ -151,9 +151,10 @@ bool is_heading(std::string_view line) {
 void count(SentenceCounts& counts, SpeechLevel level) { ++counts[static_cast<size_t>(level)]; }
 
 // Only . ? ! and the lead bytes of … 。 ？ ！ can start a terminator.
+constexpr std::array<char, 6> kTerminatorLeads = {'.', '?', '!', '\xE2', '\xE3', '\xEF'};
 constexpr std::array<bool, 256> kTerminatorLead = [] {
   std::array<bool, 256> table{};
-  for (unsigned char byte : {'.', '?', '!', '\xE2', '\xE3', '\xEF'}) table[byte] = true;
+  for (char byte : kTerminatorLeads) table[static_cast<unsigned char>(byte)] = true;
   return table;
 }();
 
@@ -164,7 +165,7 @@ size_t next_terminator_lead(std::string_view line, size_t pos) {
   for (; pos + 16 <= line.size(); pos += 16) {
     const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(line.data() + pos));
     __m128i hit = _mm_setzero_si128();
-    for (char lead : {'.', '?', '!', '\xE2', '\xE3', '\xEF'}) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(bytes, _mm_set1_epi8(lead)));
+    for (char lead : kTerminatorLeads) hit = _mm_or_si128(hit, _mm_cmpeq_epi8(bytes, _mm_set1_epi8(lead)));
     if (const int mask = _mm_movemask_epi8(hit); mask != 0) return pos + static_cast<size_t>(__builtin_ctz(static_cast<unsigned>(mask)));
   }
 #endif

@@ -23,14 +23,19 @@ namespace {
 
 // `@FILE` arguments: each line of FILE is one argument (verbatim, no quoting; blank lines
 // skipped). Lists of 10^5 input files then pass the kernel's limit on a command line.
-// Returns false (with `bad` set) when a file cannot be read.
-bool expand_argument_files(int argc, char** argv, std::vector<std::string>& args, std::string& bad) {
+// Returns false (with `bad` set) when a file cannot be read; `list_from_pipe` says whether a
+// list was not a regular file (a pipe can be read only once).
+bool expand_argument_files(int argc, char** argv, std::vector<std::string>& args, std::string& bad,
+                           bool& list_from_pipe) {
+  list_from_pipe = false;
   for (int idx = 1; idx < argc; ++idx) {
     const std::string arg = argv[idx];
     if (arg.size() < 2 || arg[0] != '@') {
       args.push_back(arg);
       continue;
     }
+    struct stat info {};
+    if (::stat(arg.c_str() + 1, &info) != 0 || !S_ISREG(info.st_mode)) list_from_pipe = true;
     std::ifstream in(arg.substr(1), std::ios::binary);
     if (!in) {
       bad = arg.substr(1);
@@ -63,14 +68,10 @@ void keep_freed_memory() {
 // with DADEUM_HUGE_PAGES=1; never with DADEUM_HUGE_PAGES=0, when the kernel gives huge pages to
 // nobody, when the tunable is already set (this is the second start), or when an @FILE list is
 // a pipe (this start has read it, the next could not).
-bool huge_pages_pay_off(int argc, char** argv, const std::vector<std::string>& args) {
+bool huge_pages_pay_off(const std::vector<std::string>& args, bool list_from_pipe) {
   const char* tunables = std::getenv("GLIBC_TUNABLES");
   if (tunables != nullptr && std::strstr(tunables, "glibc.malloc.hugetlb") != nullptr) return false;
-  for (int idx = 1; idx < argc; ++idx) {
-    struct stat info {};
-    const bool list_file = argv[idx][0] == '@' && argv[idx][1] != '\0';
-    if (list_file && (::stat(argv[idx] + 1, &info) != 0 || !S_ISREG(info.st_mode))) return false;
-  }
+  if (list_from_pipe) return false;
   const char* wanted = std::getenv("DADEUM_HUGE_PAGES");
   const std::string choice = wanted != nullptr ? wanted : "";
   if (choice == "0") return false;
@@ -132,11 +133,12 @@ int main(int argc, char** argv) {
 
   std::vector<std::string> args;
   std::string bad_file;
-  if (!expand_argument_files(argc, argv, args, bad_file)) {
+  bool list_from_pipe = false;
+  if (!expand_argument_files(argc, argv, args, bad_file, list_from_pipe)) {
     dadeum::cli::print_error("cannot read argument file " + bad_file);
     return dadeum::cli::kExitUsage;
   }
-  if (huge_pages_pay_off(argc, argv, args)) restart_with_huge_pages(argv);
+  if (huge_pages_pay_off(args, list_from_pipe)) restart_with_huge_pages(argv);
   try {
     app.name(argv[0]);
     std::vector<std::string> reversed(args.rbegin(), args.rend());  // CLI11 takes them last first
