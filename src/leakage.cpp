@@ -113,7 +113,6 @@ struct Keys {
   std::vector<uint64_t> bands;
   std::vector<std::pair<uint32_t, uint32_t>> units;  // (offset, length) in full_text
   std::vector<uint64_t> unit_hashes, windows;        // window hashes, in text order
-  std::vector<uint64_t> shingles;
 };
 
 uint64_t mix(uint64_t x) {  // murmur3's finalizer: spreads a rolling hash over all 64 bits
@@ -132,7 +131,6 @@ struct LeakKeyMaker {
     canonical_key_texts(record, out.full_text, out.prompt_text);
     out.question_text.clear();
     out.context_text.clear();
-    out.shingles.clear();
     if (squad) {  // the question and the passage on their own, besides the key texts
       for (const Turn& turn : record.turns) {
         if (turn.slot == Slot::kInstruction) canonical_form_into(turn.text, out.question_text);
@@ -150,10 +148,6 @@ struct LeakKeyMaker {
     }
     out.windows.clear();
     if (enabled(options, LeakKind::kNgram)) windows(out);
-  }
-
-  void shingles(Keys& keys) const {
-    if (keys.shingles.empty()) shingle_hashes(keys.full_text, config.ngram, keys.shingles, config.seed);
   }
 
   // Units (어절: runs between spaces and newlines, or characters) and the hash of every run
@@ -209,7 +203,6 @@ struct LeakKeyMaker {
 // What the index keeps of one record.
 struct IndexedRecord {
   Hash128 full, prompt, question;
-  std::vector<uint64_t> shingles;  // near only
 };
 
 // The in-memory index of one (smaller) file.
@@ -217,7 +210,18 @@ struct FileIndex {
   std::string role, path;
   RefList refs{""};
   std::vector<IndexedRecord> records;
+  // Near only: every record's canonical full text, end to end. A near candidate is verified
+  // by shingling both texts again (shingle_jaccard), which is cheaper than keeping sorted
+  // shingle sets of every indexed record: building those took a quarter of a check's CPU,
+  // and they were three times the size of the texts.
+  std::string texts;
+  std::vector<uint64_t> text_ends;
   KeyTable full, prompt, bands, windows;  // prompt holds the SQuAD questions too
+
+  std::string_view text(uint32_t record) const {
+    size_t begin = record == 0 ? 0 : text_ends[record - 1];
+    return std::string_view(texts).substr(begin, text_ends[record] - begin);
+  }
   //! Per window slot: groups of the file being streamed with an n-gram candidate on it.
   std::unique_ptr<std::atomic<uint32_t>[]> streamed;
 };
@@ -226,6 +230,7 @@ struct FileIndex {
 struct IndexFeatures {
   IndexedRecord record;
   Hash128 context;
+  std::string text;                      // near only: the canonical full text
   std::vector<uint64_t> bands, windows;  // windows sorted and unique
 };
 
@@ -309,9 +314,8 @@ void compare(const LeakKeyMaker& maker, CompareScratch& scratch, uint32_t target
     if (!seen.empty()) {
       std::sort(seen.begin(), seen.end());
       seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
-      maker.shingles(a);  // only for records with a candidate
       for (uint32_t b : seen) {
-        double similarity = jaccard(a.shingles, index.records[b].shingles);
+        double similarity = shingle_jaccard(a.full_text, index.text(b), maker.config.ngram, maker.config.seed);
         if (similarity >= options.threshold) {
           offers.emplace_back(b, static_cast<int>(LeakKind::kNear) | static_cast<int>(scratch.similarities.size()) << 8);
           scratch.similarities.push_back(similarity);
@@ -461,11 +465,8 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
         if (!batch.records[record].kept()) continue;
         IndexFeatures& out = (*features)[record];
         maker.make(batch.records[record], squad, hasher, keys);
-        out.record = {keys.full, keys.prompt, keys.question, {}};
-        if (near) {
-          maker.shingles(keys);
-          out.record.shingles = keys.shingles;
-        }
+        out.record = {keys.full, keys.prompt, keys.question};
+        if (near) out.text = keys.full_text;
         out.context = keys.context;
         out.bands = keys.bands;
         out.windows = keys.windows;
@@ -497,7 +498,11 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
         if (!(made.record.question == made.record.prompt)) prompt.emplace_back(made.record.question.low, ordinal);
         for (uint64_t band : made.bands) bands.emplace_back(band, ordinal);
         for (uint64_t window : made.windows) windows.emplace_back(window, ordinal);
-        index->records.push_back(std::move(made.record));
+        index->records.push_back(made.record);
+        if (near) {
+          index->texts += made.text;
+          index->text_ends.push_back(index->texts.size());
+        }
       }
       return Status::ok();
     }, counts);
