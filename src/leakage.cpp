@@ -566,6 +566,10 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
       for (size_t other = 0; other < inputs.size(); ++other) {
         if (inputs[other].role == "against") targets.push_back({indexes[other].get(), role + "-against"});
       }
+      // An indexed split had its duplicates found while it was indexed; it is streamed only
+      // when a later file needs it (validation against test or a benchmark).
+      const bool indexed = indexes[idx] != nullptr;
+      if (indexed && targets.empty()) continue;
       for (const Target& target : targets) {
         for (size_t slot = 0; slot < target.index->windows.size(); ++slot) target.index->streamed[slot].store(0);
       }
@@ -614,7 +618,9 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
           if (!example.kept()) continue;
           StreamedRecord& result = (*out)[record];
           uint32_t ordinal = refs.add(example.where.line, example.id);
-          if (auto first = seen.insert_or_get(result.full, ordinal)) report.within.push_back({role, refs.get(*first), refs.get(ordinal)});
+          if (!indexed) {
+            if (auto first = seen.insert_or_get(result.full, ordinal)) report.within.push_back({role, refs.get(*first), refs.get(ordinal)});
+          }
           if (!(squad && ordinal > 0 && result.context == last_context)) group_counted.clear();
           last_context = result.context;
           for (uint64_t key : result.counted) {
