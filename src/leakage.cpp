@@ -355,7 +355,7 @@ void compare(const LeakKeyMaker& maker, CompareScratch& scratch, uint32_t target
   // The windows are looked up ahead of time so that the table's cache misses overlap (a
   // record has hundreds of windows; waiting for each one's two misses in turn was a fifth of
   // an all-kinds check).
-  constexpr size_t kAhead = 8;
+  constexpr size_t kAhead = 16;
   const size_t windows = a.windows.size();
   for (size_t pos = 0; pos < std::min(windows, 2 * kAhead); ++pos) index.windows.prefetch_directory(a.windows[pos]);
   for (size_t pos = 0; pos < std::min(windows, kAhead); ++pos) index.windows.prefetch_entries(a.windows[pos]);
