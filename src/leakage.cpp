@@ -3,6 +3,10 @@
 #include <tbb/parallel_sort.h>
 #include <xxhash.h>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include <algorithm>
 #include <atomic>
 #include <bit>
@@ -129,6 +133,29 @@ uint64_t mix(uint64_t x) {  // murmur3's finalizer: spreads a rolling hash over 
   return x ^ (x >> 33);
 }
 
+// Appends (offset, length) of every run of bytes between spaces and newlines (the 어절 of a
+// canonical text). Looks at 16 bytes at a time: a byte-by-byte loop was a tenth of a check.
+void split_eojeol(std::string_view text, std::vector<std::pair<uint32_t, uint32_t>>& units) {
+  size_t start = 0;
+  auto boundary = [&](size_t pos) {
+    if (pos > start) units.emplace_back(static_cast<uint32_t>(start), static_cast<uint32_t>(pos - start));
+    start = pos + 1;
+  };
+  size_t pos = 0;
+#if defined(__SSE2__)
+  const __m128i space = _mm_set1_epi8(' '), newline = _mm_set1_epi8('\n');
+  for (; pos + 16 <= text.size(); pos += 16) {
+    const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(text.data() + pos));
+    auto mask = static_cast<unsigned>(_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(block, space), _mm_cmpeq_epi8(block, newline))));
+    for (; mask != 0; mask &= mask - 1) boundary(pos + static_cast<size_t>(__builtin_ctz(mask)));
+  }
+#endif
+  for (; pos < text.size(); ++pos) {
+    if (text[pos] == ' ' || text[pos] == '\n') boundary(pos);
+  }
+  boundary(text.size());
+}
+
 struct LeakKeyMaker {
   const LeakageOptions& options;
   MinHashConfig config;
@@ -163,13 +190,7 @@ struct LeakKeyMaker {
     const std::string& text = out.full_text;
     out.units.clear();
     if (options.unit == NgramUnit::kEojeol) {
-      size_t start = 0;
-      for (size_t pos = 0; pos <= text.size(); ++pos) {
-        if (pos == text.size() || text[pos] == ' ' || text[pos] == '\n') {
-          if (pos > start) out.units.emplace_back(start, pos - start);
-          start = pos + 1;
-        }
-      }
+      split_eojeol(text, out.units);
     } else {
       for (size_t pos = 0; pos < text.size();) {
         unsigned char lead = static_cast<unsigned char>(text[pos]);
