@@ -307,14 +307,31 @@ void compare(const LeakKeyMaker& maker, CompareScratch& scratch, uint32_t target
   auto& offers = scratch.offers;
   offers.clear();
   scratch.similarities.clear();
-  if (enabled(options, LeakKind::kExact)) {
+  // The ~20 lookups below (full, prompt, question, one per band) each miss the cache twice on
+  // a large index: ask for all their directory words, then all their entries, before any is
+  // needed, so that the misses overlap instead of coming one after another.
+  const bool exact = enabled(options, LeakKind::kExact), prompt = enabled(options, LeakKind::kPrompt);
+  const bool near = enabled(options, LeakKind::kNear) && index.bands.size() > 0;
+  auto prefetch = [&](auto ask) {
+    if (exact && index.full.size() > 0) ask(index.full, a.full.low);
+    if (prompt && index.prompt.size() > 0) {
+      ask(index.prompt, a.prompt.low);
+      ask(index.prompt, a.question.low);
+    }
+    if (near) {
+      for (uint64_t band : a.bands) ask(index.bands, band);
+    }
+  };
+  prefetch([](const KeyTable& table, uint64_t key) { table.prefetch_directory(key); });
+  prefetch([](const KeyTable& table, uint64_t key) { table.prefetch_entries(key); });
+  if (exact) {
     if (uint32_t slot = index.full.find(a.full.low); slot != kNone) {
       for (uint32_t b : index.full.records(slot)) {
         if (index.records[b].full == a.full) offers.emplace_back(b, static_cast<int>(LeakKind::kExact));
       }
     }
   }
-  if (enabled(options, LeakKind::kPrompt)) {
+  if (prompt) {
     // The whole prompt equals the other's whole prompt or its SQuAD question alone.
     if (uint32_t slot = index.prompt.find(a.prompt.low); slot != kNone) {
       for (uint32_t b : index.prompt.records(slot)) {
@@ -330,7 +347,7 @@ void compare(const LeakKeyMaker& maker, CompareScratch& scratch, uint32_t target
       }
     }
   }
-  if (enabled(options, LeakKind::kNear) && index.bands.size() > 0) {
+  if (near) {
     auto& seen = scratch.seen;
     seen.clear();
     for (uint64_t band : a.bands) {
@@ -385,6 +402,7 @@ void compare(const LeakKeyMaker& maker, CompareScratch& scratch, uint32_t target
     if (pos + kAhead < windows) index.windows.prefetch_entries(a.windows[pos + kAhead]);
     uint32_t slot = index.windows.find(a.windows[pos]);
     if (slot == kNone) continue;
+    __builtin_prefetch(&index.streamed[slot]);  // read below, once the windows are sorted by record
     slots_at[pos] = slot;
     for (uint32_t b : index.windows.records(slot)) found.emplace_back(b, static_cast<uint32_t>(pos));
   }
