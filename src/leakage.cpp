@@ -93,7 +93,7 @@ class KeyTable {
 // File, line and id of every record of one file, compactly (train may have millions).
 class RefList {
  public:
-  explicit RefList(std::string file) : file_(std::move(file)) {}
+  explicit RefList(uint32_t file) : file_(file) {}
   uint32_t add(uint64_t line, std::string_view id) {
     lines_.push_back(line);
     ids_ += id;
@@ -106,7 +106,7 @@ class RefList {
   }
 
  private:
-  std::string file_;
+  uint32_t file_;  // index into LeakageReport::file_names
   std::vector<uint64_t> lines_;
   std::string ids_;
   std::vector<uint64_t> id_ends_;
@@ -235,7 +235,7 @@ struct IndexedRecord {
 // The in-memory index of one (smaller) file.
 struct FileIndex {
   std::string role, path;
-  RefList refs{""};
+  RefList refs{0};
   std::vector<IndexedRecord> records;
   // Near only: every record's canonical full text, end to end. A near candidate is verified
   // by shingling both texts again (shingle_jaccard), which is cheaper than keeping sorted
@@ -282,7 +282,7 @@ struct StreamedRecord {
 
 struct Target {
   FileIndex* index;
-  std::string pair;
+  uint32_t pair;  // index into LeakageReport::pair_names
 };
 
 // Per-batch scratch of the streamed side.
@@ -483,6 +483,13 @@ std::string_view leak_kind_name(LeakKind kind) {
 Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const LeakageOptions& options,
                                     const PipelineOptions& pipeline) {
   LeakageReport report;
+  for (const CheckInput& input : inputs) report.file_names.push_back(input.path);
+  auto pair_named = [&report](const std::string& name) {
+    auto found = std::find(report.pair_names.begin(), report.pair_names.end(), name);
+    if (found != report.pair_names.end()) return static_cast<uint32_t>(found - report.pair_names.begin());
+    report.pair_names.push_back(name);
+    return static_cast<uint32_t>(report.pair_names.size() - 1);
+  };
   LeakKeyMaker maker{options, make_minhash_config(options.threshold, 128, 5)};
   maker.config.ngram = 5;
   maker.config.seed = options.seed;
@@ -501,7 +508,7 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
     auto index = std::make_unique<FileIndex>();
     index->role = inputs[idx].role;
     index->path = inputs[idx].path;
-    index->refs = RefList(inputs[idx].path);
+    index->refs = RefList(static_cast<uint32_t>(idx));
     auto reader = open_one(inputs[idx]);
     if (!reader.is_ok()) return reader.status();
     const InputReader& input = *reader.value();
@@ -605,11 +612,11 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
         }
         if (!after) continue;
         for (size_t other = 0; other < inputs.size(); ++other) {
-          if (inputs[other].role == later) targets.push_back({indexes[other].get(), role + "-" + later});
+          if (inputs[other].role == later) targets.push_back({indexes[other].get(), pair_named(role + "-" + later)});
         }
       }
       for (size_t other = 0; other < inputs.size(); ++other) {
-        if (inputs[other].role == "against") targets.push_back({indexes[other].get(), role + "-against"});
+        if (inputs[other].role == "against") targets.push_back({indexes[other].get(), pair_named(role + "-against")});
       }
       // An indexed split had its duplicates found while it was indexed; it is streamed only
       // when a later file needs it (validation against test or a benchmark).
@@ -622,7 +629,7 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
       if (!reader.is_ok()) return reader.status();
       const InputReader& input = *reader.value();
       std::vector<Held> held;
-      RefList refs(inputs[idx].path);
+      RefList refs(static_cast<uint32_t>(idx));
       ExactIndex seen;
       Counts counts;
       auto stage = [&](Batch& batch) {

@@ -1,4 +1,5 @@
 // dadeum check: prove that splits do not leak into each other or contain benchmark items.
+#include <array>
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -27,9 +28,9 @@ struct CheckOptions {
 };
 
 // The JSON writers append to one buffer: a check can report hundreds of thousands of findings.
-void append_ref_json(std::string& out, const RecordRef& ref) {
+void append_ref_json(std::string& out, const LeakageReport& report, const RecordRef& ref) {
   out += "{\"file\":";
-  append_json_string(out, ref.file);
+  append_json_string(out, report.file(ref));
   out += ",\"line\":";
   out += std::to_string(ref.line);
   out += ",\"id\":";
@@ -37,15 +38,15 @@ void append_ref_json(std::string& out, const RecordRef& ref) {
   out += '}';
 }
 
-void append_finding_json(std::string& out, const LeakFinding& finding) {
+void append_finding_json(std::string& out, const LeakageReport& report, const LeakFinding& finding) {
   out += "{\"kind\":";
   append_json_string(out, leak_kind_name(finding.kind));
   out += ",\"pair\":";
-  append_json_string(out, finding.pair);
+  append_json_string(out, report.pair(finding));
   out += ",\"a\":";
-  append_ref_json(out, finding.a);
+  append_ref_json(out, report, finding.a);
   out += ",\"b\":";
-  append_ref_json(out, finding.b);
+  append_ref_json(out, report, finding.b);
   if (finding.kind == LeakKind::kNgram) {
     out += ",\"span_units\":";
     out += std::to_string(finding.span_units);
@@ -60,13 +61,15 @@ void append_finding_json(std::string& out, const LeakFinding& finding) {
   out += '}';
 }
 
-std::string ref_json(const RecordRef& ref) {
+std::string ref_json(const LeakageReport& report, const RecordRef& ref) {
   std::string out;
-  append_ref_json(out, ref);
+  append_ref_json(out, report, ref);
   return out;
 }
 
-std::string ref_text(const RecordRef& ref) { return ref.file + ":" + std::to_string(ref.line) + (ref.id.empty() ? "" : " " + ref.id); }
+std::string ref_text(const LeakageReport& report, const RecordRef& ref) {
+  return report.file(ref) + ":" + std::to_string(ref.line) + (ref.id.empty() ? "" : " " + ref.id);
+}
 
 Result<ReadOptions> read_for(const std::string& schema, const std::string& map, size_t threads) {
   InputOptions input;
@@ -125,7 +128,7 @@ int run_check(const CheckOptions& options) {
     auto file = AtomicFile::create(options.pairs);
     std::string lines;
     for (const LeakFinding& finding : result.findings) {
-      append_finding_json(lines, finding);
+      append_finding_json(lines, result, finding);
       lines += '\n';
     }
     Status status = file.is_ok() ? file.value().write(lines) : file.status();
@@ -136,7 +139,13 @@ int run_check(const CheckOptions& options) {
     }
   }
   std::map<std::string, std::map<std::string, uint64_t>> per_pair;  // pair -> kind -> count
-  for (const LeakFinding& finding : result.findings) ++per_pair[finding.pair][std::string(leak_kind_name(finding.kind))];
+  std::vector<std::array<uint64_t, 4>> counts(result.pair_names.size());  // by pair, then LeakKind
+  for (const LeakFinding& finding : result.findings) ++counts[finding.pair][static_cast<size_t>(finding.kind)];
+  for (size_t pair = 0; pair < counts.size(); ++pair) {
+    for (size_t kind = 0; kind < 4; ++kind) {
+      if (counts[pair][kind] > 0) per_pair[result.pair_names[pair]][std::string(leak_kind_name(LeakKind(kind)))] = counts[pair][kind];
+    }
+  }
   if (!options.quiet) {
     for (const auto& [problem, count] : result.rejects) print_error(problem);
   }
@@ -162,13 +171,13 @@ int run_check(const CheckOptions& options) {
       if (idx) out += ',';
       out += "{\"split\":";
       append_json_string(out, result.within[idx].role);
-      out += ",\"a\":" + ref_json(result.within[idx].a) + ",\"b\":" + ref_json(result.within[idx].b) + "}";
+      out += ",\"a\":" + ref_json(result, result.within[idx].a) + ",\"b\":" + ref_json(result, result.within[idx].b) + "}";
     }
     out += "],\"templates_skipped\":" + std::to_string(result.templates_skipped) + ",\"rejected\":" +
            std::to_string(result.rejects.size()) + ",\"details\":[";
     for (size_t idx = 0; idx < result.findings.size(); ++idx) {
       if (idx) out += ',';
-      append_finding_json(out, result.findings[idx]);
+      append_finding_json(out, result, result.findings[idx]);
       if (out.size() > (1u << 20)) {  // written in pieces: the details can run to gigabytes
         std::cout << out;
         out.clear();
@@ -185,10 +194,10 @@ int run_check(const CheckOptions& options) {
     }
     std::cout << "within-split duplicates: " << result.within.size() << '\n';
     for (const WithinDuplicate& duplicate : result.within) {
-      std::cout << "  " << duplicate.role << ": " << ref_text(duplicate.a) << " = " << ref_text(duplicate.b) << '\n';
+      std::cout << "  " << duplicate.role << ": " << ref_text(result, duplicate.a) << " = " << ref_text(result, duplicate.b) << '\n';
     }
     for (const LeakFinding& finding : result.findings) {
-      std::cout << leak_kind_name(finding.kind) << '\t' << ref_text(finding.a) << "  ~  " << ref_text(finding.b);
+      std::cout << leak_kind_name(finding.kind) << '\t' << ref_text(result, finding.a) << "  ~  " << ref_text(result, finding.b);
       if (finding.kind == LeakKind::kNgram) {
         std::cout << "\tshared " << finding.span_units << (options.unit == "char" ? " chars: " : " 어절: ") << finding.shared_span.substr(0, 240);
       } else {

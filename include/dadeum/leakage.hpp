@@ -35,16 +35,17 @@ struct CheckInput {
   ReadOptions read;
 };
 
-//! One side of a finding.
+//! One side of a finding. A check can report millions of findings, so the file is a number:
+//! LeakageReport::file_names holds the paths.
 struct RecordRef {
-  std::string file;
+  uint32_t file = 0;  //!< index into LeakageReport::file_names (the inputs, in order)
   uint64_t line = 0;
   std::string id;
 };
 
 struct LeakFinding {
   LeakKind kind = LeakKind::kExact;
-  std::string pair;          //!< e.g. "train-validation", "train-against"
+  uint32_t pair = 0;         //!< index into LeakageReport::pair_names ("train-validation", "train-against", ...)
   RecordRef a, b;            //!< a from the streamed (larger) file, b from the indexed one
   double similarity = 0;     //!< near: verified Jaccard; exact/prompt: 1
   std::string shared_span;   //!< ngram: the longest shared run (canonical text)
@@ -58,11 +59,16 @@ struct WithinDuplicate {
 };
 
 struct LeakageReport {
+  std::vector<std::string> file_names;      //!< the inputs' paths, in input order (RecordRef::file)
+  std::vector<std::string> pair_names;      //!< the compared pairs (LeakFinding::pair)
   std::vector<LeakFinding> findings;        //!< in input order of the streamed files
   std::vector<WithinDuplicate> within;      //!< reported apart from leaks
   std::vector<std::pair<std::string, Counts>> files;  //!< role:path -> read counts
   std::vector<std::pair<std::string, uint64_t>> rejects;  //!< problems found while reading (file:line: message)
   uint64_t templates_skipped = 0;           //!< n-gram matches ignored as templates
+
+  const std::string& file(const RecordRef& ref) const { return file_names[ref.file]; }
+  const std::string& pair(const LeakFinding& finding) const { return pair_names[finding.pair]; }
 };
 
 //! Runs the check over `inputs` (one train, one validation, optional test and any number of
