@@ -1,7 +1,6 @@
 #include "dadeum/leakage.hpp"
 
 #include <tbb/parallel_sort.h>
-#include <xxhash.h>
 
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -17,6 +16,7 @@
 #include "dadeum/dedup.hpp"
 #include "dadeum/normalize.hpp"
 #include "dadeum/writer.hpp"
+#include "detail/minhash_shingles.hpp"
 
 namespace dadeum {
 namespace {
@@ -203,7 +203,8 @@ struct LeakKeyMaker {
     if (out.units.size() < n) return;
     out.unit_hashes.clear();
     for (const auto& [offset, length] : out.units) {
-      out.unit_hashes.push_back(XXH3_64bits_withSeed(text.data() + offset, length, options.seed));
+      // XXH3-64 (the same value), inlined for units of up to 16 bytes, as for shingles.
+      out.unit_hashes.push_back(detail::shingle_hash(text.data() + offset, length, options.seed));
     }
     constexpr uint64_t kBase = 0x9E3779B97F4A7C15ULL;
     uint64_t top = 1;  // kBase^(n-1): the weight of the unit leaving the window
