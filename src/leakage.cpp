@@ -619,8 +619,8 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
       for (size_t other = 0; other < inputs.size(); ++other) {
         if (inputs[other].role == "against") targets.push_back({indexes[other].get(), pair_named(role + "-against")});
       }
-      // An indexed split had its duplicates found while it was indexed; it is streamed only
-      // when a later file needs it (validation against test or a benchmark).
+      // An indexed split had its duplicates and read problems found while it was indexed; it
+      // is streamed only when a later file needs it (validation against test or a benchmark).
       const bool indexed = indexes[idx] != nullptr;
       if (indexed && targets.empty()) continue;
       for (const Target& target : targets) {
@@ -663,7 +663,7 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
       std::unordered_set<uint64_t> group_counted;  // windows counted for the current group
       Hash128 last_context;
       Status status = run_stream(*reader.value(), pipeline, stage, [&](Batch& batch) {
-        read_problems(batch, inputs[idx].path);
+        if (!indexed) read_problems(batch, inputs[idx].path);
         bool squad = is_squad(input);
         auto out = std::static_pointer_cast<std::vector<StreamedRecord>>(batch.stage_keys);
         for (size_t record = 0; record < batch.records.size(); ++record) {
@@ -690,7 +690,7 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
         return Status::ok();
       }, counts);
       if (!status.is_ok()) return status;
-      report.files.emplace_back(role + ":" + inputs[idx].path, counts);
+      if (!indexed) report.files.emplace_back(role + ":" + inputs[idx].path, counts);
       // A span many records of one file share is a template, not evidence.
       report.findings.reserve(report.findings.size() + held.size());  // no regrowth of ~200-byte findings
       for (Held& finding : held) {
