@@ -165,32 +165,65 @@ void RecordNames::append(std::string& out, uint32_t ordinal, const std::vector<s
 ReferenceSet::ReferenceSet(const DedupOptions& options)
     : options_(options), config_(make_minhash_config(options.threshold, options.permutations, options.ngram)) {}
 
+namespace {
+
+// What the parallel stage of ReferenceSet::load() makes of one reference record.
+struct ReferenceKeys {
+  Hash128 full, prompt;
+  std::string prompt_text;      // near only
+  std::vector<uint64_t> bands;  // near only
+};
+
+}  // namespace
+
 Status ReferenceSet::load(const std::vector<std::string>& paths, const ReadOptions& read, const PipelineOptions& pipeline) {
   auto reader = InputReader::open(paths, read);
   if (!reader.is_ok()) return reader.status();
-  std::string text;
-  std::vector<uint32_t> signature;
-  std::vector<uint64_t> keys;
-  MinHasher hasher(config_);
   Counts counts;
   for (const InputInfo& input : reader.value()->inputs()) displays_.push_back(input.display);
-  return run_stream(*reader.value(), pipeline, nullptr, [&](Batch& batch) {
-    for (const Example& record : batch.records) {
+  // Parallel: canonical forms, hashes and MinHash band keys.
+  auto stage = [&](Batch& batch) {
+    auto made = std::make_shared<std::vector<ReferenceKeys>>(batch.records.size());
+    std::string text;
+    std::vector<uint32_t> signature;
+    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
+      const Example& record = batch.records[idx];
       if (!record.kept()) continue;
-      uint32_t index = static_cast<uint32_t>(names_.size());
-      names_.add(record);
+      ReferenceKeys& keys = (*made)[idx];
       canonical_key_text(record, DedupKey::kFull, text);
-      fulls_.insert_or_get(hash128(text, options_.seed), index);
+      keys.full = hash128(text, options_.seed);
       canonical_key_text(record, DedupKey::kPrompt, text);
-      prompts_.insert_or_get(hash128(text, options_.seed), index);
-      shingles_.emplace_back();
-      shingle_hashes(text, config_.ngram, shingles_.back(), config_.seed);
-      hasher.signature(text, signature);
-      band_keys(signature, config_, keys);
-      for (uint64_t key : keys) bands_.emplace(key, index);
+      keys.prompt = hash128(text, options_.seed);
+      if (!options_.near) continue;
+      MinHasher::for_this_thread(config_).signature(text, signature);
+      band_keys(signature, config_, keys.bands);
+      keys.prompt_text = text;
+    }
+    batch.stage_keys = made;
+  };
+  // Serial, in input order: the indexes.
+  return run_stream(*reader.value(), pipeline, stage, [&](Batch& batch) {
+    auto made = std::static_pointer_cast<std::vector<ReferenceKeys>>(batch.stage_keys);
+    for (size_t idx = 0; idx < batch.records.size(); ++idx) {
+      const Example& record = batch.records[idx];
+      if (!record.kept()) continue;
+      const ReferenceKeys& keys = (*made)[idx];
+      const uint32_t index = static_cast<uint32_t>(names_.size());
+      names_.add(record);
+      fulls_.insert_or_get(keys.full, index);
+      prompts_.insert_or_get(keys.prompt, index);
+      if (!options_.near) continue;
+      prompt_texts_ += keys.prompt_text;
+      prompt_ends_.push_back(prompt_texts_.size());
+      for (uint64_t key : keys.bands) bands_.emplace(key, index);
     }
     return Status::ok();
   }, counts);
+}
+
+std::string_view ReferenceSet::prompt_text(uint32_t reference) const {
+  const size_t begin = reference == 0 ? 0 : prompt_ends_[reference - 1];
+  return std::string_view(prompt_texts_).substr(begin, prompt_ends_[reference] - begin);
 }
 
 ReferenceSet::Match ReferenceSet::match(const Example& example) const {
@@ -202,7 +235,7 @@ ReferenceSet::Match ReferenceSet::match(const Example& example) const {
   if (auto hit = prompts_.find(hash128(text, options_.seed))) return {true, true, *hit, 1.0};
   if (!options_.near || text.empty()) return best;
   std::vector<uint32_t> signature;
-  std::vector<uint64_t> keys, shingles;
+  std::vector<uint64_t> keys;
   MinHasher::for_this_thread(config_).signature(text, signature);
   band_keys(signature, config_, keys);
   std::vector<uint32_t> candidates;
@@ -213,9 +246,8 @@ ReferenceSet::Match ReferenceSet::match(const Example& example) const {
   if (candidates.empty()) return best;
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
-  shingle_hashes(text, config_.ngram, shingles, config_.seed);
   for (uint32_t candidate : candidates) {
-    double similarity = jaccard(shingles, shingles_[candidate]);
+    double similarity = shingle_jaccard(text, prompt_text(candidate), config_.ngram, config_.seed);
     if (similarity >= options_.threshold && similarity > best.similarity) best = {true, false, candidate, similarity};
   }
   return best;

@@ -65,7 +65,11 @@ class ReferenceSet {
   MinHashConfig config_;
   RecordNames names_;
   std::vector<std::string> displays_;  // the reference files' names, for records without an id
-  std::vector<std::vector<uint64_t>> shingles_;
+  // Near only: the canonical prompts, end to end. A candidate is verified by shingling both
+  // prompts (shingle_jaccard), cheaper than sorting and keeping every reference's shingle set.
+  std::string prompt_texts_;
+  std::vector<uint64_t> prompt_ends_;
+  std::string_view prompt_text(uint32_t reference) const;
   ExactIndex prompts_, fulls_;
   std::unordered_multimap<uint64_t, uint32_t> bands_;
 };
