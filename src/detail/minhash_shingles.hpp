@@ -26,8 +26,10 @@ namespace dadeum::detail {
 // bytes (5 Hangul syllables are 15) goes straight to xxHash's short-input routine. The entry
 // point was not inlined, and its call and length dispatch cost a quarter of the hashing.
 // xxHash 0.8's header names this routine; MinHashShingles.ShortShingleHashIsXxh3 pins the
-// equality.
-inline uint64_t shingle_hash(const char* data, size_t length, uint64_t seed) {
+// equality. Always inlined: left to itself GCC kept it out of line, and since an inline
+// function of a shared library can be interposed, every shingle went through the PLT, and the
+// shingle loops spilled their registers around the call.
+[[gnu::always_inline]] inline uint64_t shingle_hash(const char* data, size_t length, uint64_t seed) {
   if (length <= 16) return XXH3_len_0to16_64b(reinterpret_cast<const xxh_u8*>(data), length, XXH3_kSecret, seed);
   return XXH3_64bits_withSeed(data, length, seed);
 }
