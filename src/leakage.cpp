@@ -271,12 +271,16 @@ struct Held {
   double similarity = 0;
   std::string span;
   uint32_t span_units = 0;
-  std::vector<uint32_t> slots;  // n-gram: the target's window slots it rests on
+  // n-gram: the target's window slots it rests on, slots[slots_begin, +slots_count) of its
+  // StreamedRecord and then of the file's held slots (one array, not a vector per finding).
+  uint32_t slots_count = 0;
+  uint64_t slots_begin = 0;
 };
 
 struct StreamedRecord {
   Hash128 full, context;
   std::vector<Held> held;
+  std::vector<uint32_t> slots;    // the held findings' window slots
   std::vector<uint64_t> counted;  // (target << 32 | window slot) this record counts once
   uint32_t skipped = 0;           // n-gram candidates already known to rest on templates only
 };
@@ -450,7 +454,9 @@ void compare(const LeakKeyMaker& maker, CompareScratch& scratch, uint32_t target
       held.b = b;
       held.span_units = static_cast<uint32_t>(best_length + options.ngram - 1);
       held.span = maker.span(a, best_start, held.span_units);
-      for (size_t idx = begin; idx < end; ++idx) held.slots.push_back(slots_at[found[idx].second]);
+      held.slots_begin = out.slots.size();
+      held.slots_count = static_cast<uint32_t>(end - begin);
+      for (size_t idx = begin; idx < end; ++idx) out.slots.push_back(slots_at[found[idx].second]);
       ngram.push_back(std::move(held));
     }
     begin = end;
@@ -630,6 +636,7 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
       if (!reader.is_ok()) return reader.status();
       const InputReader& input = *reader.value();
       std::vector<Held> held;
+      std::vector<uint32_t> held_slots;  // Held::slots_begin indexes this
       RefList refs(static_cast<uint32_t>(idx));
       ExactIndex seen;
       Counts counts;
@@ -682,8 +689,11 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
             count.store(count.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
           }
           report.templates_skipped += result.skipped;
+          const uint64_t slots_base = held_slots.size();
+          held_slots.insert(held_slots.end(), result.slots.begin(), result.slots.end());
           for (Held& finding : result.held) {
             finding.a = ordinal;
+            finding.slots_begin += slots_base;
             held.push_back(std::move(finding));
           }
         }
@@ -696,7 +706,8 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
       for (Held& finding : held) {
         const Target& target = targets[finding.target];
         if (finding.kind == LeakKind::kNgram) {
-          bool evidence = std::any_of(finding.slots.begin(), finding.slots.end(), [&](uint32_t slot) {
+          const auto slots = std::span<const uint32_t>(held_slots).subspan(finding.slots_begin, finding.slots_count);
+          bool evidence = std::any_of(slots.begin(), slots.end(), [&](uint32_t slot) {
             return target.index->streamed[slot].load(std::memory_order_relaxed) < options.template_records;
           });
           if (!evidence) {
