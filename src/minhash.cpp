@@ -193,7 +193,7 @@ struct JaccardScratch {
 // __tls_get_addr call, and inlined the compiler looked it up again inside the shingle loops
 // (63 calls in the function; 3% of a prep's verification).
 [[gnu::noipa]] double jaccard_of_texts(JaccardScratch& scratch, std::string_view text_a, std::string_view text_b,
-                                          uint32_t ngram, uint64_t seed) {
+                                       uint32_t ngram, uint64_t seed) {
   // A text has at most one shingle per byte (a text shorter than n is one shingle).
   const size_t bound = text_a.size() + text_b.size() + 2;
   if (scratch.capacity < bound) {
