@@ -213,17 +213,11 @@ Status ReferenceSet::load(const std::vector<std::string>& paths, const ReadOptio
       fulls_.insert_or_get(keys.full, index);
       prompts_.insert_or_get(keys.prompt, index);
       if (!options_.near) continue;
-      prompt_texts_ += keys.prompt_text;
-      prompt_ends_.push_back(prompt_texts_.size());
+      prompt_texts_.add(keys.prompt_text);
       for (uint64_t key : keys.bands) bands_.emplace(key, index);
     }
     return Status::ok();
   }, counts);
-}
-
-std::string_view ReferenceSet::prompt_text(uint32_t reference) const {
-  const size_t begin = reference == 0 ? 0 : prompt_ends_[reference - 1];
-  return std::string_view(prompt_texts_).substr(begin, prompt_ends_[reference] - begin);
 }
 
 ReferenceSet::Match ReferenceSet::match(const Example& example) const {
@@ -247,7 +241,7 @@ ReferenceSet::Match ReferenceSet::match(const Example& example) const {
   std::sort(candidates.begin(), candidates.end());
   candidates.erase(std::unique(candidates.begin(), candidates.end()), candidates.end());
   for (uint32_t candidate : candidates) {
-    double similarity = shingle_jaccard(text, prompt_text(candidate), config_.ngram, config_.seed);
+    double similarity = shingle_jaccard(text, prompt_texts_[candidate], config_.ngram, config_.seed);
     if (similarity >= options_.threshold && similarity > best.similarity) best = {true, false, candidate, similarity};
   }
   return best;

@@ -15,6 +15,7 @@
 
 #include "dadeum/dedup.hpp"
 #include "dadeum/normalize.hpp"
+#include "dadeum/text_list.hpp"
 #include "dadeum/writer.hpp"
 #include "detail/minhash_shingles.hpp"
 
@@ -96,20 +97,15 @@ class RefList {
   explicit RefList(uint32_t file) : file_(file) {}
   uint32_t add(uint64_t line, std::string_view id) {
     lines_.push_back(line);
-    ids_ += id;
-    id_ends_.push_back(ids_.size());
+    ids_.add(id);
     return static_cast<uint32_t>(lines_.size() - 1);
   }
-  RecordRef get(uint32_t idx) const {
-    size_t begin = idx == 0 ? 0 : id_ends_[idx - 1];
-    return {file_, lines_[idx], ids_.substr(begin, id_ends_[idx] - begin)};
-  }
+  RecordRef get(uint32_t idx) const { return {file_, lines_[idx], std::string(ids_[idx])}; }
 
  private:
   uint32_t file_;  // index into LeakageReport::file_names
   std::vector<uint64_t> lines_;
-  std::string ids_;
-  std::vector<uint64_t> id_ends_;
+  TextList ids_;
 };
 
 // The keys of one record. Each turn is canonicalized once; prompt and full are the texts
@@ -242,14 +238,9 @@ struct FileIndex {
   // by shingling both texts again (shingle_jaccard), which is cheaper than keeping sorted
   // shingle sets of every indexed record: building those took a quarter of a check's CPU,
   // and they were three times the size of the texts.
-  std::string texts;
-  std::vector<uint64_t> text_ends;
+  TextList texts;
   KeyTable full, prompt, bands, windows;  // prompt holds the SQuAD questions too
 
-  std::string_view text(uint32_t record) const {
-    size_t begin = record == 0 ? 0 : text_ends[record - 1];
-    return std::string_view(texts).substr(begin, text_ends[record] - begin);
-  }
   //! Per window slot: groups of the file being streamed with an n-gram candidate on it.
   std::unique_ptr<std::atomic<uint32_t>[]> streamed;
 };
@@ -364,7 +355,7 @@ void compare(const LeakKeyMaker& maker, CompareScratch& scratch, uint32_t target
       std::sort(seen.begin(), seen.end());
       seen.erase(std::unique(seen.begin(), seen.end()), seen.end());
       for (uint32_t b : seen) {
-        double similarity = shingle_jaccard(a.full_text, index.text(b), maker.config.ngram, maker.config.seed);
+        double similarity = shingle_jaccard(a.full_text, index.texts[b], maker.config.ngram, maker.config.seed);
         if (similarity >= options.threshold) {
           offers.emplace_back(b, static_cast<int>(LeakKind::kNear) | static_cast<int>(scratch.similarities.size()) << 8);
           scratch.similarities.push_back(similarity);
@@ -567,10 +558,7 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
         for (uint64_t band : made.bands) bands.emplace_back(band, ordinal);
         for (uint64_t window : made.windows) windows.emplace_back(window, ordinal);
         index->records.push_back(made.record);
-        if (near) {
-          index->texts += made.text;
-          index->text_ends.push_back(index->texts.size());
-        }
+        if (near) index->texts.add(made.text);
       }
       return Status::ok();
     }, counts);

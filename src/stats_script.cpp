@@ -171,14 +171,16 @@ struct Scanner {
   bool may_be_denormal = false;  // set by a code point outside the always-NFC ranges
 
   // One code point at `pos` (a run of Hangul syllables at once); advances pos.
-  void step(const unsigned char* bytes, size_t size, std::string_view utf8, size_t& pos);
+  void step(std::string_view utf8, size_t& pos);
   // 16 bytes at `pos` when they are only ASCII and Hangul syllables, cut before a syllable that
   // runs past them: counts them, advances pos and returns true; otherwise changes nothing.
   bool block(const unsigned char* bytes, size_t size, size_t& pos);
   TextScan finish(std::string_view utf8);
 };
 
-void Scanner::step(const unsigned char* bytes, size_t size, std::string_view utf8, size_t& pos) {
+void Scanner::step(std::string_view utf8, size_t& pos) {
+  const auto* bytes = reinterpret_cast<const unsigned char*>(utf8.data());
+  const size_t size = utf8.size();
   char32_t cp;
   unsigned char lead = bytes[pos];
   if (lead < 0x80) {
@@ -335,16 +337,15 @@ TextScan scan_text(std::string_view utf8) {
   while (pos < size) {
     if (scanner.block(bytes, size, pos)) continue;
     const size_t until = pos + 16;
-    while (pos < size && pos < until) scanner.step(bytes, size, utf8, pos);
+    while (pos < size && pos < until) scanner.step(utf8, pos);
   }
   return scanner.finish(utf8);
 }
 
 TextScan scan_text_by_code_point(std::string_view utf8) {
   Scanner scanner;
-  const auto* bytes = reinterpret_cast<const unsigned char*>(utf8.data());
   size_t pos = 0;
-  while (pos < utf8.size()) scanner.step(bytes, utf8.size(), utf8, pos);
+  while (pos < utf8.size()) scanner.step(utf8, pos);
   return scanner.finish(utf8);
 }
 

@@ -16,6 +16,7 @@
 #include "dadeum/pipeline.hpp"
 #include "dadeum/reader.hpp"
 #include "dadeum/spill.hpp"
+#include "dadeum/text_list.hpp"
 
 namespace dadeum {
 
@@ -41,7 +42,7 @@ class RecordNames {
   std::vector<uint64_t> ends_;  // end of each entry in bytes_, kPlace set for "source:line"
 };
 
-//! Reference records (--against): exact prompt/full hashes and prompt shingles, indexed by
+//! Reference records (--against): exact prompt/full hashes and canonical prompts, indexed by
 //! LSH bands. Matching is read-only and thread-safe.
 class ReferenceSet {
  public:
@@ -65,11 +66,9 @@ class ReferenceSet {
   MinHashConfig config_;
   RecordNames names_;
   std::vector<std::string> displays_;  // the reference files' names, for records without an id
-  // Near only: the canonical prompts, end to end. A candidate is verified by shingling both
-  // prompts (shingle_jaccard), cheaper than sorting and keeping every reference's shingle set.
-  std::string prompt_texts_;
-  std::vector<uint64_t> prompt_ends_;
-  std::string_view prompt_text(uint32_t reference) const;
+  // Near only: the canonical prompts. A candidate is verified by shingling both prompts
+  // (shingle_jaccard), cheaper than sorting and keeping every reference's shingle set.
+  TextList prompt_texts_;
   ExactIndex prompts_, fulls_;
   std::unordered_multimap<uint64_t, uint32_t> bands_;
 };
