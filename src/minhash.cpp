@@ -245,6 +245,14 @@ void MinHasher::signature(std::string_view canonical, std::vector<uint32_t>& sig
   if (any) densify(signature);
 }
 
+// The position a text's empty position `pos` borrows from at its attempt-th try
+// (1, 2, ...): a fixed pseudo-random draw, the same for every text.
+uint32_t MinHasher::draw(uint32_t pos, uint64_t attempt) const {
+  const uint64_t draw_input[2] = {pos, attempt};
+  return position_of(XXH3_64bits_withSeed(draw_input, sizeof draw_input, config_.seed ^ kDensifySalt),
+                     config_.permutations);
+}
+
 // Fills each empty position from the first filled one of its own borrowing
 // sequence (see the top of the file). A value of 0xffffffff counts as empty; a
 // real one (chance 2^-32 per position) is then replaced the same way in every
@@ -256,21 +264,33 @@ void MinHasher::densify(std::vector<uint32_t>& signature) {
   uint32_t empty = 0;
   for (uint32_t value : signature) empty |= static_cast<uint32_t>(value == kEmptyMin);
   if (empty == 0) return;
-  filled_.assign(positions, 0);
+  filled_.assign((positions + 63) / 64, 0);
   uint32_t filled_count = 0;
   for (uint32_t pos = 0; pos < positions; ++pos) {
-    filled_[pos] = signature[pos] != kEmptyMin;
-    filled_count += filled_[pos];
+    const bool filled = signature[pos] != kEmptyMin;
+    filled_[pos / 64] |= uint64_t{filled} << (pos % 64);
+    filled_count += filled;
   }
   // None filled: every shingle's value was 0xffffffff, and nothing could be borrowed.
-  if (filled_count == positions || filled_count == 0) return;
+  if (filled_count == 0) return;
+  // Most texts of the corpora leave a few positions empty (700 shingles leave 128 * e^-5.5,
+  // about 0.5, on average), so the first draws of every position are computed once per
+  // MinHasher instead of hashed for every empty position of every text.
+  if (first_draws_.empty()) {
+    first_draws_.resize(size_t{positions} * kTabledDraws);
+    for (uint32_t pos = 0; pos < positions; ++pos) {
+      for (uint32_t attempt = 1; attempt <= kTabledDraws; ++attempt) {
+        first_draws_[size_t{pos} * kTabledDraws + attempt - 1] = draw(pos, attempt);
+      }
+    }
+  }
+  auto is_filled = [&](uint32_t pos) { return ((filled_[pos / 64] >> (pos % 64)) & 1) != 0; };
   for (uint32_t pos = 0; pos < positions; ++pos) {
-    if (filled_[pos]) continue;
+    if (is_filled(pos)) continue;
+    const uint32_t* tabled = &first_draws_[size_t{pos} * kTabledDraws];
     for (uint64_t attempt = 1;; ++attempt) {
-      const uint64_t draw_input[2] = {pos, attempt};
-      const uint64_t draw = XXH3_64bits_withSeed(draw_input, sizeof draw_input, config_.seed ^ kDensifySalt);
-      uint32_t from = position_of(draw, positions);
-      if (filled_[from]) {
+      const uint32_t from = attempt <= kTabledDraws ? tabled[attempt - 1] : draw(pos, attempt);
+      if (is_filled(from)) {
         signature[pos] = signature[from];
         break;
       }

@@ -175,10 +175,14 @@ class MinHasher {
 
  private:
   void densify(std::vector<uint32_t>& signature);
+  uint32_t draw(uint32_t pos, uint64_t attempt) const;
+
+  static constexpr uint32_t kTabledDraws = 16;  //!< draws per position kept in first_draws_
 
   MinHashConfig config_;
-  std::vector<size_t> ring_;     //!< offsets of the last n code points (for_each_shingle_hash)
-  std::vector<uint8_t> filled_;  //!< positions that got a shingle of their own
+  std::vector<size_t> ring_;            //!< offsets of the last n code points (for_each_shingle_hash)
+  std::vector<uint64_t> filled_;        //!< bit per position that got a shingle of its own
+  std::vector<uint32_t> first_draws_;   //!< draw(pos, 1..kTabledDraws), made on first use
 };
 
 //! One-off signature; prefer a MinHasher in loops.
