@@ -235,14 +235,14 @@ void MinHasher::signature(std::string_view canonical, std::vector<uint32_t>& sig
   const uint32_t positions = config_.permutations;
   signature.assign(positions, kEmptyMin);
   if (positions == 0) return;
-  uint32_t* mins = signature.data();
-  bool any = false;
-  detail::for_each_shingle_hash(canonical, config_.ngram, config_.seed, ring_, [&](uint64_t hash) {
+  // Captured by value, and no flag set per shingle: a store through a bool (a char type,
+  // which may alias anything) made GCC reload the captured pointer for every shingle.
+  uint32_t* const mins = signature.data();
+  detail::for_each_shingle_hash(canonical, config_.ngram, config_.seed, ring_, [mins, positions](uint64_t hash) {
     uint32_t& slot = mins[position_of(hash, positions)];
     slot = std::min(slot, static_cast<uint32_t>(hash));
-    any = true;
   });
-  if (any) densify(signature);
+  if (!canonical.empty()) densify(signature);  // a text that is not empty has a shingle
 }
 
 // The position a text's empty position `pos` borrows from at its attempt-th try
