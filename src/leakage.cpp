@@ -479,7 +479,7 @@ std::string_view leak_kind_name(LeakKind kind) {
 }
 
 Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const LeakageOptions& options,
-                                    const PipelineOptions& pipeline) {
+                                    const PipelineOptions& pipeline, const ReadObserver& on_read) {
   LeakageReport report;
   for (const CheckInput& input : inputs) report.file_names.push_back(input.path);
   auto pair_named = [&report](const std::string& name) {
@@ -493,10 +493,12 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
   maker.config.seed = options.seed;
   bool near = enabled(options, LeakKind::kNear);
 
+  // Every record of every file passes here once, in its file's order.
   auto read_problems = [&](const Batch& batch, const std::string& path) {
     for (const Example& record : batch.records) {
       if (record.outcome.verdict == Verdict::kReject) report.rejects.emplace_back(describe_problem(record, path), 1);
     }
+    return on_read ? on_read(batch, path) : Status::ok();
   };
 
   // Index every file except train (the largest side, streamed).
@@ -535,7 +537,7 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
       batch.stage_keys = features;
     };
     Status status = run_stream(*reader.value(), pipeline, stage, [&](Batch& batch) {
-      read_problems(batch, inputs[idx].path);
+      DADEUM_RETURN_IF_ERROR(read_problems(batch, inputs[idx].path));
       bool squad = is_squad(input);
       auto features = std::static_pointer_cast<std::vector<IndexFeatures>>(batch.stage_keys);
       for (size_t record = 0; record < batch.records.size(); ++record) {
@@ -658,7 +660,7 @@ Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const
       std::unordered_set<uint64_t> group_counted;  // windows counted for the current group
       Hash128 last_context;
       Status status = run_stream(*reader.value(), pipeline, stage, [&](Batch& batch) {
-        if (!indexed) read_problems(batch, inputs[idx].path);
+        if (!indexed) DADEUM_RETURN_IF_ERROR(read_problems(batch, inputs[idx].path));
         bool squad = is_squad(input);
         auto out = std::static_pointer_cast<std::vector<StreamedRecord>>(batch.stage_keys);
         for (size_t record = 0; record < batch.records.size(); ++record) {

@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <iostream>
 #include <map>
+#include <optional>
 
 #include "cli_common.hpp"
 #include "commands.hpp"
@@ -22,9 +23,41 @@ struct CheckOptions {
   uint32_t template_records = 10;
   uint64_t max_leaks = 0;
   std::string pairs;
+  std::string rejects;  // rejects.jsonl path (optional)
+  bool strict = false;  // stop at the first rejected record
   bool json = false;
   bool quiet = false;
   size_t threads = 0;
+};
+
+// --rejects and --strict, as for the other commands: the check shows this every batch it reads.
+class CheckRejects {
+ public:
+  explicit CheckRejects(const CheckOptions& options) : options_(options) {}
+
+  Status open() {
+    if (options_.rejects.empty()) return Status::ok();
+    auto file = AtomicFile::create(options_.rejects);
+    if (!file.is_ok()) return file.status();
+    file_.emplace(std::move(file.value()));
+    return Status::ok();
+  }
+  Status observe(const Batch& batch, const std::string& path) {
+    std::string lines;
+    for (const Example& record : batch.records) {
+      if (record.outcome.verdict != Verdict::kReject) continue;
+      if (file_) append_reject_line(lines, record, path);
+      if (options_.strict) {  // no report follows: the message names the record
+        return Status(StatusCode::kStopped, "stopped at the first rejected record (--strict): " + describe_problem(record, path));
+      }
+    }
+    return file_ ? file_->write(lines) : Status::ok();
+  }
+  Status commit() { return file_ ? file_->commit() : Status::ok(); }
+
+ private:
+  const CheckOptions& options_;
+  std::optional<AtomicFile> file_;
 };
 
 // The JSON writers append to one buffer: a check can report hundreds of thousands of findings.
@@ -118,10 +151,17 @@ int run_check(const CheckOptions& options) {
   if (!options.validation.empty()) inputs.push_back({"validation", options.validation, split_read.value()});
   if (!options.test.empty()) inputs.push_back({"test", options.test, split_read.value()});
   for (const std::string& path : options.against) inputs.push_back({"against", path, against_read.value()});
-  auto report = check_leakage(inputs, leakage, {options.threads});
-  if (!report.is_ok()) {
-    print_error(report.status().message());
+  CheckRejects rejects(options);
+  if (Status status = rejects.open(); !status.is_ok()) {
+    print_error(status.message());
     return kExitUsage;
+  }
+  auto report = check_leakage(inputs, leakage, {options.threads},
+                              [&](const Batch& batch, const std::string& path) { return rejects.observe(batch, path); });
+  Status committed = report.is_ok() ? rejects.commit() : report.status();
+  if (!committed.is_ok()) {
+    print_error(committed.message());
+    return exit_code_for(committed);
   }
   const LeakageReport& result = report.value();
   if (!options.pairs.empty()) {
@@ -220,7 +260,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
       "Kinds: exact (same canonical example), prompt (same prompt, any answer), near (verified\n"
       "Jaccard >= --threshold), ngram (a shared run of --ngram 어절; spans many records of one file\n"
       "share are templates, not evidence). One finding per record pair, under its strongest kind.\n"
-      "Exit: 0 findings <= --max-leaks, 1 more, 2 usage or fatal error.\n"
+      "Exit: 0 findings <= --max-leaks, 1 more (or a rejected record under --strict), 2 usage or\n"
+      "fatal error.\n"
       "Examples:\n"
       "  dadeum check --train out/train.jsonl --validation out/validation.jsonl\n"
       "  dadeum check --train t.jsonl --validation v.jsonl --against bench.jsonl --against-map prompt=question --json\n"
@@ -241,6 +282,8 @@ void add_check_command(CLI::App& app, int& exit_code) {
       ->capture_default_str();
   command->add_option("--max-leaks", options->max_leaks, "Findings allowed before exit 1")->capture_default_str();
   command->add_option("--pairs", options->pairs, "Write one JSON line per finding");
+  command->add_option("--rejects", options->rejects, "Write the rejected records of every file (JSONL, with the reason)");
+  command->add_flag("--strict", options->strict, "Stop at the first rejected record (exit 1)");
   command->add_flag("--json", options->json, "Report as JSON");
   command->add_flag("-q,--quiet", options->quiet, "No messages for rejected records");
   command->add_option("--threads", options->threads, "Worker threads (0: all cores)");

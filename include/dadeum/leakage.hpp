@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -71,9 +72,14 @@ struct LeakageReport {
   const std::string& pair(const LeakFinding& finding) const { return pair_names[finding.pair]; }
 };
 
+//! Sees every batch of every file as the check reads it (each record once, each file in its
+//! order, with the file's path): e.g. to write a rejects file, or to stop at the first rejected
+//! record. A status that is not ok stops the check, and check_leakage() returns it.
+using ReadObserver = std::function<Status(const Batch& batch, const std::string& path)>;
+
 //! Runs the check over `inputs` (one train, one validation, optional test and any number of
 //! "against" files): every pair of splits, and every split against every against file.
 Result<LeakageReport> check_leakage(const std::vector<CheckInput>& inputs, const LeakageOptions& options,
-                                    const PipelineOptions& pipeline);
+                                    const PipelineOptions& pipeline, const ReadObserver& on_read = nullptr);
 
 }  // namespace dadeum

@@ -59,8 +59,18 @@ TEST(CheckIndexedSplit, EachBadLineOfAnIndexedSplitIsReportedOnce) {
   for (bool with_test : {false, true}) {
     std::vector<CheckInput> inputs = {{"train", train, {}}, {"validation", validation, {}}};
     if (with_test) inputs.push_back({"test", test, {}});
-    auto report = check_leakage(inputs, LeakageOptions{}, PipelineOptions{1});
+    size_t observed_validation = 0, observed_rejects = 0;  // what a --rejects file would get
+    auto observe = [&](const Batch& batch, const std::string& path) {
+      for (const Example& example : batch.records) {
+        observed_validation += path == validation;
+        observed_rejects += example.outcome.verdict == Verdict::kReject;
+      }
+      return Status::ok();
+    };
+    auto report = check_leakage(inputs, LeakageOptions{}, PipelineOptions{1}, observe);
     ASSERT_TRUE(report.is_ok()) << report.status().message();
+    EXPECT_EQ(observed_validation, 2u);
+    EXPECT_EQ(observed_rejects, 1u);
     ASSERT_EQ(report.value().rejects.size(), 1u) << (with_test ? "with" : "without") << " a test file";
     EXPECT_NE(report.value().rejects[0].first.find("validation.jsonl:2"), std::string::npos) << report.value().rejects[0].first;
     size_t validation_entries = 0;
