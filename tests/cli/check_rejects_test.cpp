@@ -29,12 +29,17 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
-TEST(CheckRejects, EveryBadLineOfEveryFileLandsInTheRejectsFile) {
-  testing::TempDir dir;
+// Checks the two files above with `flags`, asking for dir/rejects.jsonl.
+testing::CommandResult check_bad_files(const testing::TempDir& dir, const std::string& flags) {
   testing::write_file(dir.file("train.jsonl"), kTrainWithBadLines);
   testing::write_file(dir.file("validation.jsonl"), kValidationWithBadLine);
-  auto result = testing::run_cli("check -q --train " + dir.file("train.jsonl") + " --validation " +
-                                 dir.file("validation.jsonl") + " --rejects " + dir.file("rejects.jsonl"));
+  return testing::run_cli("check -q " + flags + " --train " + dir.file("train.jsonl") + " --validation " +
+                          dir.file("validation.jsonl") + " --rejects " + dir.file("rejects.jsonl"));
+}
+
+TEST(CheckRejects, EveryBadLineOfEveryFileLandsInTheRejectsFile) {
+  testing::TempDir dir;
+  auto result = check_bad_files(dir, "");
   EXPECT_EQ(result.exit_code, 0) << result.err;  // no leaks: rejects alone do not fail the check
   const auto lines = lines_of(testing::read_file(dir.file("rejects.jsonl")));
   ASSERT_EQ(lines.size(), 3u);
@@ -50,10 +55,7 @@ TEST(CheckRejects, EveryBadLineOfEveryFileLandsInTheRejectsFile) {
 
 TEST(CheckRejects, StrictStopsAtTheFirstBadLineAndWritesNothing) {
   testing::TempDir dir;
-  testing::write_file(dir.file("train.jsonl"), kTrainWithBadLines);
-  testing::write_file(dir.file("validation.jsonl"), kValidationWithBadLine);
-  auto result = testing::run_cli("check -q --strict --json --train " + dir.file("train.jsonl") + " --validation " +
-                                 dir.file("validation.jsonl") + " --rejects " + dir.file("rejects.jsonl"));
+  auto result = check_bad_files(dir, "--strict --json");
   EXPECT_EQ(result.exit_code, 1);
   EXPECT_NE(result.err.find("--strict"), std::string::npos) << result.err;
   EXPECT_NE(result.err.find("validation.jsonl:2:"), std::string::npos) << result.err;  // even under -q
