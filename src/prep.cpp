@@ -24,17 +24,23 @@ struct StageCounts {
 };
 
 // The value of a top-level field as its JSON text ("" when absent), for strata and groups.
-std::string_view member_value(const Example& example, std::string_view name) {
-  for (const Member& member : example.members) {
-    std::string_view key = example.raw.substr(member.key.begin, member.key.end - member.key.begin);
-    if (key.size() >= 2 && key.substr(1, key.size() - 2) == name) {
-      return example.raw.substr(member.value.begin, member.value.end - member.value.begin);
-    }
-  }
-  return {};
+// A record's --stratify-by or --group-by key: 0 when the member is missing (or null, with
+// `null_is_none`), otherwise a hash of its value that never is 0. A string counts by its decoded
+// text (so "한" and "\uD55C" are one value), any other value by its JSON text; "1" and 1 differ.
+// A string without escapes hashes exactly its JSON token, as before there was decoding, so hash
+// mode keeps its assignments. `key` is scratch.
+uint64_t value_key(const Example& record, std::string_view name, bool null_is_none, std::string& key) {
+  bool is_string = false;
+  std::optional<std::string_view> value = member_value(record, name, key, &is_string);
+  if (!value || (!is_string && null_is_none && *value == "null")) return 0;
+  if (!is_string) return hash128(*value).low | 1;
+  std::string quoted;
+  quoted.reserve(value->size() + 2);
+  quoted += '"';
+  quoted += *value;
+  quoted += '"';
+  return hash128(quoted).low | 1;
 }
-
-uint64_t value_hash(std::string_view value) { return value.empty() ? 0 : hash128(value).low | 1; }
 
 std::string utc_now() {
   std::time_t now = std::time(nullptr);
@@ -200,6 +206,7 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
 
   PrepReport report;
   std::vector<uint64_t> stratum, group_value;
+  std::string key_scratch;
   auto observe = [&](Batch& batch) -> Status {
     auto counts = std::static_pointer_cast<StageCounts>(batch.stage_counts);
     report.normalize.add(counts->normalize);
@@ -214,8 +221,9 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
         }
         if (on_reject) on_reject(record, path == "-" ? "<stdin>" : path);
       }
-      stratum.push_back(options.stratify_by.empty() ? 0 : value_hash(member_value(record, options.stratify_by)));
-      group_value.push_back(options.group_by.empty() ? 0 : value_hash(member_value(record, options.group_by)));
+      // A null --group-by value is no group (not one group of every record without a value).
+      stratum.push_back(options.stratify_by.empty() ? 0 : value_key(record, options.stratify_by, false, key_scratch));
+      group_value.push_back(options.group_by.empty() ? 0 : value_key(record, options.group_by, true, key_scratch));
     }
     return Status::ok();
   };

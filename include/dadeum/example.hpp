@@ -82,4 +82,11 @@ struct Example {
   void drop(std::string stage, std::string code, std::string message);
 };
 
+//! The value of the record's top-level member `name` (its key may be escaped): a string's
+//! decoded text, any other value's JSON text (`3`, `null`, `[1,2]`); nullopt when the record has
+//! no such member. A view into the record, or into `decoded` when the string has escapes.
+//! `is_string` (optional) tells a string from another value ("1" from 1).
+std::optional<std::string_view> member_value(const Example& record, std::string_view name, std::string& decoded,
+                                             bool* is_string = nullptr);
+
 }  // namespace dadeum

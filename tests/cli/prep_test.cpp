@@ -142,6 +142,34 @@ TEST(Prep, GroupsNeverSpanSplitsAndSamplesCountsHold) {
   }
 }
 
+// A --group-by value is the same however its string is escaped, and a null value is no group:
+// the four records with "doc": null are not one group that cannot fit validation. With the
+// first fixed, the pair "한" / "\uD55C" shares a split at every seed.
+TEST(Prep, GroupValuesAreDecodedAndNullIsNoGroup) {
+  TempDir dir;
+  std::string input;
+  const char* docs[] = {"\"한\"", "\"\\uD55C\"", "null", "null", "null", "null"};
+  for (int idx = 0; idx < 6; ++idx) {
+    input += "{\"id\":\"r" + std::to_string(idx) + "\",\"instruction\":\"질문 " + std::to_string(idx) +
+             "번에 답해 주세요.\",\"output\":\"답 " + std::to_string(idx) + "번입니다.\",\"doc\":" + docs[idx] + "}\n";
+  }
+  testing::write_file(dir.file("in.jsonl"), input);
+  std::set<std::string> validation_sets;
+  for (int seed = 1; seed <= 12; ++seed) {
+    const std::string out = dir.file("out" + std::to_string(seed));
+    auto result = run_cli("prep -q " + dir.file("in.jsonl") + " -o " + out + " --val-size 2 --group-by doc --seed " +
+                          std::to_string(seed));
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+    auto validation = field_by_id(out + "/validation.jsonl", "instruction");
+    ASSERT_EQ(validation.size(), 2u) << "seed " << seed;  // exact: no group is too big to fit
+    EXPECT_EQ(validation.count("r0"), validation.count("r1")) << "seed " << seed;
+    std::string ids;
+    for (const auto& [id, text] : validation) ids += id + " ";
+    validation_sets.insert(ids);
+  }
+  EXPECT_GT(validation_sets.size(), 2u);  // the null records go to validation on their own, two at a time
+}
+
 TEST(Prep, RefusesNonEmptyOutputAndStrictLeavesNoFiles) {
   TempDir dir;
   std::filesystem::create_directories(dir.file("busy"));
