@@ -230,8 +230,14 @@ void append_json_string(std::string& out, std::string_view text) {
   out += '"';
 }
 
+// A renamed record asked for in its own schema is rebuilt: `--to alpaca` with
+// `--map instruction=q` means the alpaca field names.
+bool written_as_read(const Example& example, Schema to) {
+  return !example.changed() && (to == Schema::kAuto || (to == example.schema && !example.renamed));
+}
+
 bool append_example(std::string& out, const Example& example, Schema to, std::string& error) {
-  if (to == Schema::kAuto || to == example.schema) {
+  if (to == Schema::kAuto || (to == example.schema && !example.renamed)) {
     if (example.changed()) {
       append_patched(out, example);
     } else {

@@ -121,6 +121,7 @@ class RecordAdapter {
 
   bool adapt(Schema schema) {
     ex_.schema = schema;
+    ex_.renamed = renames_fields(map_);
     ex_.turns.reserve(4);  // the alpaca fields; a dialogue reserves its own count
     read_id();
     switch (schema) {

@@ -52,6 +52,13 @@ size_t next_entry_start(std::string_view spec, size_t from) {
 
 }  // namespace
 
+bool renames_fields(const std::vector<FieldMapping>& map) {
+  for (const FieldMapping& entry : map) {
+    if (entry.target != "id" && (entry.path.size() != 1 || entry.path[0] != entry.target)) return true;
+  }
+  return false;
+}
+
 Result<std::vector<FieldMapping>> parse_field_map(std::string_view spec) {
   std::vector<FieldMapping> map;
   size_t pos = 0;

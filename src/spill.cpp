@@ -155,8 +155,8 @@ void append_spilled_record(std::string& out, Example& record, std::string_view s
   const size_t entry = begin_part(out);  // the entry is built in place, then framed
   if (record.kept()) {
     std::string line, error;
-    // Written from its original bytes (append_example's rule): no need to format it.
-    const bool as_read = !record.changed() && (to == Schema::kAuto || to == record.schema);
+    // Written from its original bytes: no need to format it.
+    const bool as_read = written_as_read(record, to);
     if (as_read || append_example(line, record, to, error)) {
       const char kind = !as_read ? static_cast<char>(SpilledRecord::Kind::kKept) : raw_in_input ? kKeptInInput : kKeptAsRead;
       out += kind;

@@ -73,6 +73,8 @@ struct Example {
   std::string id;        //!< the `id` field if present (string or number text), else empty
   bool turn_extras = false;  //!< a turn object has members besides role/content: converting
                              //!< to another schema would lose them
+  bool renamed = false;  //!< read through a --map that renames fields: its bytes carry the
+                         //!< source's names (append_example rebuilds it for an explicit --to)
   Provenance where;
   Outcome outcome;
 

@@ -23,6 +23,11 @@ struct FieldMapping {
 //! Parses "target=source,target=a.b"; rejects unknown targets and empty paths.
 Result<std::vector<FieldMapping>> parse_field_map(std::string_view spec);
 
+//! Whether `map` reads a text field under another name (`instruction=q`; `id` does not count:
+//! it is only read, never written). Records read through such a map are marked
+//! Example::renamed: with --to naming their own schema they are rebuilt, not written as read.
+bool renames_fields(const std::vector<FieldMapping>& map);
+
 struct ReadOptions {
   Schema schema = Schema::kAuto;           //!< kAuto: detected per input from its first records
   std::vector<FieldMapping> map;           //!< custom field names (also fixes the schema)

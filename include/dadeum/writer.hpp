@@ -18,10 +18,16 @@ void append_json_string(std::string& out, std::string_view text);
 
 //! Appends the record as one JSON line ending in '\n'. With `to` equal to the record's own
 //! schema (or kAuto) a record no stage changed is written from its original bytes; changed
-//! texts are re-escaped in place, so keys and key order stay. Another `to` rebuilds the
-//! record in that schema, unknown members kept in order. Returns false, with `error` set,
+//! texts are re-escaped in place, so keys and key order stay. Another `to` rebuilds the record
+//! in that schema, unknown members kept in order; so does its own schema named explicitly for
+//! a record whose fields a --map renamed (`--to alpaca` with `--map instruction=q` writes
+//! `instruction`, kAuto keeps `q`). Returns false, with `error` set,
 //! when the conversion cannot be exact (the caller rejects the record).
 bool append_example(std::string& out, const Example& example, Schema to, std::string& error);
+
+//! Whether append_example() writes the record as its original bytes, unchanged: no stage
+//! changed it, and `to` is kAuto, or its own schema when no --map renamed its fields.
+bool written_as_read(const Example& example, Schema to);
 
 //! One line of rejects.jsonl: source, line, byte_offset, stage, code, message and the raw
 //! record (`raw`, or `raw_b64` when it is not valid UTF-8).

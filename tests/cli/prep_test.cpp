@@ -170,6 +170,23 @@ TEST(Prep, GroupValuesAreDecodedAndNullIsNoGroup) {
   EXPECT_GT(validation_sets.size(), 2u);  // the null records go to validation on their own, two at a time
 }
 
+// A CSV read through --map gets alpaca field names in the splits with --to alpaca (it kept
+// `q` and `a`, which no fine-tuning stack reads); without --to records stay as read.
+TEST(Prep, MappedCsvWithToGetsTheSchemasFieldNames) {
+  TempDir dir;
+  testing::write_file(dir.file("in.csv"), "q,a,topic\n\"김치찌개는 어떻게 끓여요?\",\"물을 먼저 끓여요.\",요리\n"
+                                           "\"봄꽃을 알려 주세요.\",\"개나리가 있어요.\",자연\n");
+  auto renamed = run_cli("prep -q " + dir.file("in.csv") + " --map instruction=q,output=a --to alpaca --val-size 0 -o " +
+                         dir.file("alpaca"));
+  ASSERT_EQ(renamed.exit_code, 0) << renamed.err;
+  EXPECT_EQ(read_file(dir.file("alpaca/train.jsonl")),
+            "{\"instruction\":\"김치찌개는 어떻게 끓여요?\",\"input\":\"\",\"output\":\"물을 먼저 끓여요.\",\"topic\":\"요리\"}\n"
+            "{\"instruction\":\"봄꽃을 알려 주세요.\",\"input\":\"\",\"output\":\"개나리가 있어요.\",\"topic\":\"자연\"}\n");
+  auto as_read = run_cli("prep -q " + dir.file("in.csv") + " --map instruction=q,output=a --val-size 0 -o " + dir.file("as-read"));
+  ASSERT_EQ(as_read.exit_code, 0) << as_read.err;
+  EXPECT_NE(read_file(dir.file("as-read/train.jsonl")).find("{\"q\":"), std::string::npos);
+}
+
 TEST(Prep, RefusesNonEmptyOutputAndStrictLeavesNoFiles) {
   TempDir dir;
   std::filesystem::create_directories(dir.file("busy"));

@@ -44,6 +44,25 @@ TEST(Writer, ChangedTextIsPatchedInPlace) {
             R"({"id": 1, "instruction" : "after \"quoted\"", "input": null, "output":"그대로", "z": true})" "\n");
 }
 
+// Read through --map instruction=q,output=a: as read without --to, and with the schema's field
+// names when that schema is asked for (it was written as read, `q` and `a`, before).
+TEST(Writer, RenamedRecordGetsTheSchemaNamesWhenItsSchemaIsAskedFor) {
+  const std::string line = R"({"q":"질문입니다","a":"답입니다","category":"일상"})";
+  auto batch = parse_lines({line}, Schema::kAuto, parse_field_map("instruction=q,output=a").value());
+  const Example& record = batch->records[0];
+  ASSERT_TRUE(record.kept()) << record.outcome.message;
+  EXPECT_TRUE(record.renamed);
+  EXPECT_TRUE(written_as_read(record, Schema::kAuto));
+  EXPECT_FALSE(written_as_read(record, Schema::kAlpaca));
+  EXPECT_EQ(write(record, Schema::kAuto), line + "\n");
+  EXPECT_EQ(write(record, Schema::kAlpaca), R"({"instruction":"질문입니다","input":"","output":"답입니다","category":"일상"})" "\n");
+  // A map that names the fields as they are, or only the id, renames nothing.
+  auto same = parse_lines({R"({"instruction":"질문","output":"답","key":"k1"})"}, Schema::kAuto,
+                          parse_field_map("instruction=instruction,output=output,id=key").value());
+  EXPECT_FALSE(same->records[0].renamed);
+  EXPECT_TRUE(written_as_read(same->records[0], Schema::kAlpaca));
+}
+
 TEST(Writer, ConvertsAlpacaToMessagesKeepingOtherFieldsInPlace) {
   auto batch = parse_lines({R"({"id":"a1","instruction":"번역하세요","input":"hello","output":"안녕","category":"번역"})"});
   EXPECT_EQ(write(batch->records[0], Schema::kMessages),
