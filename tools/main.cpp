@@ -14,6 +14,7 @@
 
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "config_file.hpp"
 
 #ifndef DADEUM_VERSION
 #define DADEUM_VERSION "unknown"
@@ -136,6 +137,10 @@ int main(int argc, char** argv) {
   bool list_from_pipe = false;
   if (!expand_argument_files(argc, argv, args, bad_file, list_from_pipe)) {
     dadeum::cli::print_error("cannot read argument file " + bad_file);
+    return dadeum::cli::kExitUsage;
+  }
+  if (std::string error = dadeum::cli::expand_config_file(app, args); !error.empty()) {
+    dadeum::cli::print_error(error);
     return dadeum::cli::kExitUsage;
   }
   if (huge_pages_pay_off(args, list_from_pipe)) restart_with_huge_pages(argv);

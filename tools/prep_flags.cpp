@@ -17,6 +17,8 @@ void SplitFlags::add_to(CLI::App& command) {
   command.add_flag("--force", force, "Write into a non-empty output directory");
   command.add_option("--to", to, "Output schema: alpaca | sharegpt | messages | prompt-completion (auto: keep)")
       ->capture_default_str();
+  // Read by expand_config_file() before CLI11 parses the command line; kept for the manifest.
+  command.add_option("--config", config, "Options from FILE, one 'name = value' per line (the command line wins)");
 }
 
 Status SplitFlags::apply(PrepOptions& options) const {
@@ -119,6 +121,7 @@ std::string options_json(const InputOptions& input, const SplitFlags& split, con
   add_json(out, "stratify_by", split.stratify_by);
   add_json(out, "group_by", split.group_by);
   add_json(out, "to", split.to);
+  add_json(out, "config", split.config);
   if (stages != nullptr) {
     auto rules = make_normalize_options(stages->rules, stages->no_rules);
     add_json(out, "rules", stages->no_normalize ? std::string("none") : rules.is_ok() ? format_norm_rules(rules.value()) : "");

@@ -23,6 +23,7 @@ struct SplitFlags {
   std::string out_dir;
   bool force = false;
   std::string to = "auto";
+  std::string config;  // --config FILE (tools/config_file.hpp)
 
   void add_to(CLI::App& command);
   Status apply(PrepOptions& options) const;

@@ -187,6 +187,44 @@ TEST(Prep, MappedCsvWithToGetsTheSchemasFieldNames) {
   EXPECT_NE(read_file(dir.file("as-read/train.jsonl")).find("{\"q\":"), std::string::npos);
 }
 
+// --config: a recipe file gives what its options give on the command line; the command line
+// wins over it; a section for another command is skipped; mistakes name the file and line.
+TEST(Prep, ConfigFileIsTheCommandLineInAFile) {
+  TempDir dir;
+  testing::write_file(dir.file("recipe.toml"),
+                      "# 시드 세트의 분할\n"
+                      "inputs = [\"" + kSeeds + "\"]\n"
+                      "output = '" + dir.file("from-recipe") + "'\n"
+                      "val-size = 40          # exact\n"
+                      "stratify-by = \"category\"\n"
+                      "seed = 7\n"
+                      "no-near = true\n"
+                      "[split]\n"
+                      "seed = 99\n");
+  auto recipe = run_cli("prep -q --config " + dir.file("recipe.toml"));
+  ASSERT_EQ(recipe.exit_code, 0) << recipe.err;
+  auto flags = run_cli("prep -q " + kSeeds + " -o " + dir.file("from-flags") +
+                       " --val-size 40 --stratify-by category --seed 7 --no-near");
+  ASSERT_EQ(flags.exit_code, 0) << flags.err;
+  for (const char* name : {"train.jsonl", "validation.jsonl", "dropped.jsonl", "duplicates.jsonl"}) {
+    EXPECT_EQ(read_file(dir.file(std::string("from-recipe/") + name)), read_file(dir.file(std::string("from-flags/") + name)))
+        << name;
+  }
+  const std::string manifest = read_file(dir.file("from-recipe/manifest.json"));
+  EXPECT_NE(manifest.find("\"seed\": 7,"), std::string::npos);
+  EXPECT_NE(manifest.find("\"config\": \"" + dir.file("recipe.toml") + "\""), std::string::npos);
+
+  auto overridden = run_cli("prep -q --config " + dir.file("recipe.toml") + " --seed 8 -o " + dir.file("seed-8"));
+  ASSERT_EQ(overridden.exit_code, 0) << overridden.err;
+  EXPECT_NE(read_file(dir.file("seed-8/manifest.json")).find("\"seed\": 8,"), std::string::npos);
+
+  testing::write_file(dir.file("typo.toml"), "val-size = 40\nstratfy-by = \"category\"\n");
+  auto typo = run_cli("prep " + kSeeds + " -o " + dir.file("typo") + " --config " + dir.file("typo.toml"));
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("typo.toml:2: 'stratfy-by' is not an option of dadeum prep"), std::string::npos) << typo.err;
+  EXPECT_FALSE(std::filesystem::exists(dir.file("typo")));
+}
+
 TEST(Prep, RefusesNonEmptyOutputAndStrictLeavesNoFiles) {
   TempDir dir;
   std::filesystem::create_directories(dir.file("busy"));
