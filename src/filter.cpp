@@ -3,6 +3,8 @@
 #include <array>
 #include <fstream>
 
+#include "dadeum/tokenizer.hpp"
+
 namespace dadeum {
 namespace {
 
@@ -116,7 +118,9 @@ void filter_record(Example& example, const FilterOptions& options) {
   // The rest looks at the whole prompt and answer: copies, made only when a filter needs them
   // (the defaults need none).
   const bool whole_texts = options.min_answer_chars || options.max_answer_chars || options.max_example_chars ||
-                           options.min_hangul_ratio > 0 || !options.blocklist.empty() || options.drop_boilerplate;
+                           options.min_hangul_ratio > 0 || !options.blocklist.empty() || options.drop_boilerplate ||
+                           (options.tokenizer != nullptr && (options.min_answer_tokens || options.max_answer_tokens ||
+                                                             options.max_example_tokens));
   if (!whole_texts) return;
   const std::string prompt = joined(example, in_user_prompt), answer = joined(example, in_answer);
   bool length_limits = options.min_answer_chars || options.max_answer_chars || options.max_example_chars;
@@ -128,6 +132,21 @@ void filter_record(Example& example, const FilterOptions& options) {
   if (options.max_example_chars) {
     uint64_t total = count_chars(prompt) + answer_chars;
     if (total > options.max_example_chars) return drop("example_too_long", "example has " + std::to_string(total) + " characters");
+  }
+  if (options.tokenizer != nullptr &&
+      (options.min_answer_tokens || options.max_answer_tokens || options.max_example_tokens)) {
+    uint64_t answer_tokens = 0, example_tokens = 0;
+    for (const Turn& turn : example.turns) {
+      const uint64_t tokens = options.tokenizer->count(turn.text);
+      example_tokens += tokens;
+      if (in_answer(turn)) answer_tokens += tokens;
+    }
+    if (options.min_answer_tokens && answer_tokens < options.min_answer_tokens)
+      return drop("answer_too_few_tokens", "answer has " + std::to_string(answer_tokens) + " tokens");
+    if (options.max_answer_tokens && answer_tokens > options.max_answer_tokens)
+      return drop("answer_too_many_tokens", "answer has " + std::to_string(answer_tokens) + " tokens");
+    if (options.max_example_tokens && example_tokens > options.max_example_tokens)
+      return drop("example_too_many_tokens", "example has " + std::to_string(example_tokens) + " tokens");
   }
   if (options.min_hangul_ratio > 0) {
     double ratio = hangul_ratio(answer);

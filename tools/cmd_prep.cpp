@@ -1,6 +1,7 @@
 // dadeum prep (the main job) and dadeum split (the split alone).
 #include "cli_common.hpp"
 #include "commands.hpp"
+#include "dadeum/tokenizer.hpp"
 #include "prep_flags.hpp"
 
 namespace dadeum::cli {
@@ -20,6 +21,17 @@ int run(const PrepCommandOptions& flags, bool full_prep) {
   if (!status.is_ok()) {
     print_error(status.message());
     return kExitUsage;
+  }
+  // The token limits' tokenizer lives as long as the run.
+  std::unique_ptr<Tokenizer> tokenizer;
+  if (full_prep && !flags.stages.spm.empty()) {
+    Result<std::unique_ptr<Tokenizer>> loaded = Tokenizer::load(flags.stages.spm);
+    if (!loaded.is_ok()) {
+      print_error(loaded.status().message());
+      return kExitUsage;
+    }
+    tokenizer = std::move(loaded.value());
+    options.filters.tokenizer = tokenizer.get();
   }
   options.read = read.value();
   options.pipeline.threads = flags.input.threads;

@@ -50,6 +50,10 @@ void StageFlags::add_to(CLI::App& command) {
   command.add_option("--max-answer-chars", max_answer_chars, "Drop answers longer than this (characters)");
   command.add_option("--max-chars", max_example_chars, "Drop examples longer than this (characters)");
   command.add_option("--min-hangul-ratio", min_hangul_ratio, "Drop answers whose letters are less Hangul than this (0-1)");
+  command.add_option("--spm", spm, "Sentencepiece model for the token limits (dadeum tokenizer train makes one)");
+  command.add_option("--max-tokens", max_example_tokens, "Drop examples longer than this (tokens, every turn; needs --spm)");
+  command.add_option("--min-answer-tokens", min_answer_tokens, "Drop answers shorter than this (tokens; needs --spm)");
+  command.add_option("--max-answer-tokens", max_answer_tokens, "Drop answers longer than this (tokens; needs --spm)");
   command.add_option("--blocklist", blocklist, "File of patterns (one per line); records holding one are dropped");
   command.add_flag("--drop-boilerplate", drop_boilerplate, "Drop 'AI 언어 모델로서…' style answers");
   command.add_flag("--keep-empty", keep_empty, "Keep records whose prompt or answer is empty after normalization");
@@ -74,6 +78,12 @@ Status StageFlags::apply(PrepOptions& options) const {
   options.filters.drop_boilerplate = drop_boilerplate;
   options.filters.drop_empty = !keep_empty;
   options.filters.drop_echo = !keep_echo;
+  options.filters.min_answer_tokens = min_answer_tokens;
+  options.filters.max_answer_tokens = max_answer_tokens;
+  options.filters.max_example_tokens = max_example_tokens;
+  if ((min_answer_tokens || max_answer_tokens || max_example_tokens) && spm.empty()) {
+    return invalid_argument("token limits need a tokenizer: give --spm MODEL (dadeum tokenizer train makes one)");
+  }
   if (!blocklist.empty()) {
     auto patterns = load_blocklist(blocklist);
     if (!patterns.is_ok()) return patterns.status();
@@ -130,6 +140,10 @@ std::string options_json(const InputOptions& input, const SplitFlags& split, con
     add_raw(out, "max_answer_chars", std::to_string(stages->max_answer_chars));
     add_raw(out, "max_chars", std::to_string(stages->max_example_chars));
     add_raw(out, "min_hangul_ratio", std::to_string(stages->min_hangul_ratio));
+    add_json(out, "spm", stages->spm);
+    add_raw(out, "max_tokens", std::to_string(stages->max_example_tokens));
+    add_raw(out, "min_answer_tokens", std::to_string(stages->min_answer_tokens));
+    add_raw(out, "max_answer_tokens", std::to_string(stages->max_answer_tokens));
     add_json(out, "blocklist", stages->blocklist);
     add_raw(out, "drop_boilerplate", stages->drop_boilerplate ? "true" : "false");
     add_raw(out, "dedup", stages->no_dedup ? "false" : "true");

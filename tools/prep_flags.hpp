@@ -44,6 +44,10 @@ struct StageFlags {
   bool keep_echo = false;
   bool no_dedup = false;
   bool keep_near_duplicates = false;
+  std::string spm;                 // sentencepiece model for the token limits
+  uint64_t max_example_tokens = 0;
+  uint64_t min_answer_tokens = 0;
+  uint64_t max_answer_tokens = 0;
   DedupFlags dedup;
 
   void add_to(CLI::App& command);

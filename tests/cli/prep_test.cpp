@@ -6,6 +6,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -16,6 +17,7 @@
 
 #include "../unit/test_util.hpp"
 #include "dadeum/dedup_run.hpp"
+#include "dadeum/tokenizer.hpp"
 
 namespace dadeum {
 namespace {
@@ -223,6 +225,73 @@ TEST(Prep, ConfigFileIsTheCommandLineInAFile) {
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_NE(typo.err.find("typo.toml:2: 'stratfy-by' is not an option of dadeum prep"), std::string::npos) << typo.err;
   EXPECT_FALSE(std::filesystem::exists(dir.file("typo")));
+}
+
+// --spm with --max-tokens: an example (every turn) over the budget in the model's tokens is
+// dropped as example_too_many_tokens and every kept one fits, counted here with the model.
+TEST(Prep, TokenLimitDropsExamplesOverTheBudget) {
+  TempDir dir;
+  auto trained = run_cli("tokenizer train " + kSeeds + " -o " + dir.file("ko") + " --vocab-size 2000 -q");
+  ASSERT_EQ(trained.exit_code, 0) << trained.err;
+  auto tokenizer = Tokenizer::load(dir.file("ko.model"));
+  ASSERT_TRUE(tokenizer.is_ok()) << tokenizer.status().message();
+  auto tokens_of = [&](const std::string& line, bool answer_only = false) {
+    auto batch = parse_lines({line});
+    uint64_t tokens = 0;
+    for (const Turn& turn : batch->records[0].turns) {
+      if (!answer_only || turn.role == Role::kAssistant) tokens += tokenizer.value()->count(turn.text);
+    }
+    return tokens;
+  };
+  std::vector<uint64_t> seed_tokens;
+  for (const std::string& line : split_lines(read_file(kSeeds))) seed_tokens.push_back(tokens_of(line));
+  std::vector<uint64_t> sorted = seed_tokens;
+  std::sort(sorted.begin(), sorted.end());
+  const uint64_t budget = sorted[sorted.size() / 2];
+  const auto over = static_cast<size_t>(std::count_if(seed_tokens.begin(), seed_tokens.end(), [&](uint64_t n) { return n > budget; }));
+  ASSERT_GT(over, 100u);
+
+  auto result = run_cli("prep -q " + kSeeds + " -o " + dir.file("out") + " --val-size 20 --seed 3 --spm " +
+                        dir.file("ko.model") + " --max-tokens " + std::to_string(budget));
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  size_t kept = 0;
+  for (const char* split : {"out/train.jsonl", "out/validation.jsonl"}) {
+    for (const std::string& line : split_lines(read_file(dir.file(split)))) {
+      EXPECT_LE(tokens_of(line), budget) << line;
+      ++kept;
+    }
+  }
+  size_t dropped_for_tokens = 0;
+  for (const std::string& line : split_lines(read_file(dir.file("out/dropped.jsonl")))) {
+    dropped_for_tokens += line.find("\"reason\":\"example_too_many_tokens\"") != std::string::npos;
+  }
+  EXPECT_EQ(dropped_for_tokens, over);  // the seed set is clean: nothing else drops them first
+  EXPECT_EQ(kept + over, seed_tokens.size());
+  EXPECT_NE(read_file(dir.file("out/manifest.json")).find("\"max_tokens\": " + std::to_string(budget)), std::string::npos);
+
+  // The answer limits count the assistant's turns only.
+  std::vector<uint64_t> answers;
+  for (const std::string& line : split_lines(read_file(kSeeds))) answers.push_back(tokens_of(line, true));
+  std::sort(answers.begin(), answers.end());
+  const uint64_t floor = answers[answers.size() / 4], ceiling = answers[3 * answers.size() / 4];
+  const auto short_ones = static_cast<size_t>(std::count_if(answers.begin(), answers.end(), [&](uint64_t n) { return n < floor; }));
+  const auto long_ones = static_cast<size_t>(std::count_if(answers.begin(), answers.end(), [&](uint64_t n) { return n > ceiling; }));
+  auto answers_run = run_cli("prep -q " + kSeeds + " -o " + dir.file("answers") + " --val-size 20 --spm " +
+                             dir.file("ko.model") + " --min-answer-tokens " + std::to_string(floor) +
+                             " --max-answer-tokens " + std::to_string(ceiling));
+  ASSERT_EQ(answers_run.exit_code, 0) << answers_run.err;
+  const std::string dropped = read_file(dir.file("answers/dropped.jsonl"));
+  auto count_reason = [&](const std::string& reason) {
+    size_t count = 0;
+    for (size_t at = dropped.find(reason); at != std::string::npos; at = dropped.find(reason, at + 1)) ++count;
+    return count;
+  };
+  EXPECT_EQ(count_reason("\"reason\":\"answer_too_few_tokens\""), short_ones);
+  EXPECT_EQ(count_reason("\"reason\":\"answer_too_many_tokens\""), long_ones);
+
+  auto no_model = run_cli("prep -q " + kSeeds + " -o " + dir.file("no-model") + " --max-tokens 100");
+  EXPECT_EQ(no_model.exit_code, 2);
+  EXPECT_NE(no_model.err.find("--spm"), std::string::npos) << no_model.err;
 }
 
 TEST(Prep, RefusesNonEmptyOutputAndStrictLeavesNoFiles) {
