@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <vector>
+#include <fstream>
 
 #include "dadeum/dedup_engine.hpp"  // to_hex
 
@@ -196,18 +197,31 @@ Result<OpenedSource> open_byte_source(const std::string& path) {
 
   OpenedSource opened;
   opened.digest = digest;
-  if (have >= 2 && static_cast<unsigned char>(magic[0]) == 0x1f &&
-      static_cast<unsigned char>(magic[1]) == 0x8b) {
+  opened.compression = compression_of(magic);
+  if (opened.compression == "gzip") {
     opened.source = std::make_unique<GzipSource>(std::move(raw));
-    opened.compression = "gzip";
-  } else if (have == 4 && magic == std::string("\x28\xb5\x2f\xfd", 4)) {
+  } else if (opened.compression == "zstd") {
     opened.source = std::make_unique<ZstdSource>(std::move(raw));
-    opened.compression = "zstd";
   } else {
     opened.source = std::move(raw);
-    opened.compression = "none";
   }
   return opened;
+}
+
+std::string compression_of(std::string_view head) {
+  if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0x1f && static_cast<unsigned char>(head[1]) == 0x8b) {
+    return "gzip";
+  }
+  if (head.size() >= 4 && head.substr(0, 4) == std::string_view("\x28\xb5\x2f\xfd", 4)) return "zstd";
+  return "none";
+}
+
+Result<std::string> file_compression(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return io_error("cannot read " + path);
+  char head[4] = {};
+  in.read(head, sizeof head);
+  return compression_of(std::string_view(head, static_cast<size_t>(in.gcount())));
 }
 
 }  // namespace dadeum::detail

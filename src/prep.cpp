@@ -12,6 +12,7 @@
 
 #include "dadeum/dedup_run.hpp"
 #include "dadeum/writer.hpp"
+#include "detail/byte_source.hpp"
 
 namespace dadeum {
 namespace {
@@ -207,7 +208,37 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
   PrepReport report;
   std::vector<uint64_t> stratum, group_value;
   std::string key_scratch;
+  // Progress of pass 1 in input bytes: its total is known when every input is an uncompressed
+  // regular file (the records' offsets are then offsets in the files).
+  uint64_t read_total = 0;
+  for (size_t idx = 0; idx < inputs.size(); ++idx) {
+    std::error_code error;
+    const bool regular = inputs[idx] != "-" && fs::is_regular_file(inputs[idx], error);
+    Result<std::string> compression = regular ? detail::file_compression(inputs[idx]) : Result<std::string>("");
+    const bool plain = regular && compression.is_ok() && compression.value() == "none";
+    const uint64_t size = plain ? fs::file_size(inputs[idx], error) : 0;
+    if (!plain || error) {
+      read_total = 0;
+      break;
+    }
+    read_total += size;
+  }
+  uint64_t read_before = 0, read_in_source = 0;  // bytes of the inputs done, of the current one
+  uint32_t read_source = 0;
+  auto report_read = [&](const Batch& batch) {
+    if (!options.on_progress || batch.records.empty()) return;
+    if (batch.source != read_source) {
+      read_before += read_in_source;
+      read_in_source = 0;
+      read_source = batch.source;
+    }
+    const Example& last = batch.records.back();
+    read_in_source = last.where.byte_offset + last.raw.size() + 1;  // and its newline
+    const uint64_t done = read_before + read_in_source;
+    options.on_progress("read", read_total > 0 ? std::min(done, read_total) : done, read_total);
+  };
   auto observe = [&](Batch& batch) -> Status {
+    report_read(batch);
     auto counts = std::static_pointer_cast<StageCounts>(batch.stage_counts);
     report.normalize.add(counts->normalize);
     report.pii.add(counts->pii);
@@ -228,6 +259,10 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     return Status::ok();
   };
   DADEUM_RETURN_IF_ERROR(run.index(counting_transform, observe, options.to, transform));
+  if (options.on_progress) {
+    const uint64_t done = read_before + read_in_source;
+    options.on_progress("read", read_total > 0 ? read_total : done, read_total);
+  }
 
   // Units: union of dedup groups (conflicts, kept near clusters) and --group-by groups.
   const DedupIndex& index = run.index_data();
@@ -336,6 +371,7 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
     report.test += tally.test;
     for (const auto& [reason, count] : tally.dropped_by_reason) report.dropped_by_reason[reason] += count;
     for (const auto& [code, count] : tally.rejected_by_code) report.rejected_by_code[code] += count;
+    if (options.on_progress) options.on_progress("write", report.counts.read, run.records());
     return Status::ok();
   };
   // The replay places the records of several chunks in parallel; each chunk's lines then go to

@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "dadeum/tokenizer.hpp"
 #include "prep_flags.hpp"
+#include "progress_bar.hpp"
 
 namespace dadeum::cli {
 namespace {
@@ -43,9 +44,16 @@ int run(const PrepCommandOptions& flags, bool full_prep) {
     options.filter = false;
     options.dedup = false;
   }
+  ProgressBar bar(options.command, flags.input.quiet);
+  if (bar.enabled()) {
+    options.on_progress = [&bar](std::string_view phase, uint64_t done, uint64_t total) { bar.update(phase, done, total); };
+  }
   auto report = run_prep(flags.input.inputs, options, [&](const Example& record, const std::string& source) {
-    if (!flags.input.quiet) print_error(describe_problem(record, source));
+    if (flags.input.quiet) return;
+    bar.clear();  // the message gets its own line; the next update draws the bar again
+    print_error(describe_problem(record, source));
   });
+  bar.clear();
   if (!report.is_ok()) {
     print_error(report.status().message());
     return report.status().code() == StatusCode::kStopped ? kExitFindings : kExitUsage;

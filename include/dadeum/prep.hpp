@@ -38,6 +38,10 @@ struct PrepOptions {
   bool strict = false;                //!< stop at the first reject
   std::string command;                //!< "prep" or "split", for the manifest
   std::string options_json;           //!< the resolved options as a JSON object, for the manifest
+  //! For a progress display: called from the run's serial stages as work gets done. Phase
+  //! "read" counts input bytes (total 0 when unknown: compressed input, stdin, pipes), phase
+  //! "write" counts records. `done` only grows within a phase and reaches `total` at its end.
+  std::function<void(std::string_view phase, uint64_t done, uint64_t total)> on_progress;
 };
 
 struct PrepOutput {

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "dadeum/status.hpp"
 
@@ -46,5 +47,10 @@ struct OpenedSource {
 
 //! Opens `path` ("-" is stdin) and picks the decompressor by the first bytes.
 Result<OpenedSource> open_byte_source(const std::string& path);
+
+//! "gzip", "zstd" or "none" for a stream that starts with `head` (its first 4 bytes or fewer).
+std::string compression_of(std::string_view head);
+//! The compression of the file at `path` (a regular file: this reads its first bytes).
+Result<std::string> file_compression(const std::string& path);
 
 }  // namespace dadeum::detail

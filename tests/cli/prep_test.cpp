@@ -294,6 +294,25 @@ TEST(Prep, TokenLimitDropsExamplesOverTheBudget) {
   EXPECT_NE(no_model.err.find("--spm"), std::string::npos) << no_model.err;
 }
 
+// The progress bar: drawn on a terminal (here the pseudo-terminal of util-linux's script(1)),
+// erased before the summary, and never written into a file or a pipe.
+TEST(Prep, ProgressBarOnlyOnATerminal) {
+  if (std::system("command -v script >/dev/null 2>&1") != 0) GTEST_SKIP() << "no script(1) to give a terminal";
+  TempDir dir;
+  const std::string command = std::string(DADEUM_CLI) + " prep " + kSeeds + " -o " + dir.file("tty") + " --val-size 10";
+  const std::string in_terminal = "script -qfec '" + command + "' " + dir.file("typescript") + " >/dev/null 2>&1 </dev/null";
+  ASSERT_EQ(std::system(in_terminal.c_str()), 0);
+  const std::string screen = read_file(dir.file("typescript"));
+  EXPECT_NE(screen.find("\rdadeum prep: read  ["), std::string::npos) << screen;
+  EXPECT_NE(screen.find("] 100%"), std::string::npos) << screen;
+  EXPECT_NE(screen.find("\rdadeum prep: write ["), std::string::npos) << screen;
+  EXPECT_NE(screen.find("\r\x1b[Kdadeum: "), std::string::npos) << screen;  // erased before the summary
+  auto piped = run_cli("prep " + kSeeds + " -o " + dir.file("pipe") + " --val-size 10");
+  ASSERT_EQ(piped.exit_code, 0) << piped.err;
+  EXPECT_EQ(piped.err.find('\r'), std::string::npos) << piped.err;
+  EXPECT_NE(piped.err.find("dadeum: read "), std::string::npos) << piped.err;
+}
+
 TEST(Prep, RefusesNonEmptyOutputAndStrictLeavesNoFiles) {
   TempDir dir;
   std::filesystem::create_directories(dir.file("busy"));
