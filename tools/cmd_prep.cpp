@@ -46,7 +46,9 @@ int run(const PrepCommandOptions& flags, bool full_prep) {
   }
   ProgressBar bar(options.command, flags.input.quiet);
   if (bar.enabled()) {
-    options.on_progress = [&bar](std::string_view phase, uint64_t done, uint64_t total) { bar.update(phase, done, total); };
+    options.on_progress = [&bar](std::string_view phase, uint64_t done, uint64_t total) {
+      bar.update(phase, done, total, phase == "read" ? ProgressBar::Unit::kBytes : ProgressBar::Unit::kRecords);
+    };
   }
   auto report = run_prep(flags.input.inputs, options, [&](const Example& record, const std::string& source) {
     if (flags.input.quiet) return;

@@ -26,14 +26,14 @@ std::string bytes_text(uint64_t bytes) {
 ProgressBar::ProgressBar(std::string command, bool quiet)
     : command_(std::move(command)), enabled_(!quiet && ::isatty(STDERR_FILENO) == 1) {}
 
-void ProgressBar::update(std::string_view phase, uint64_t done, uint64_t total) {
+void ProgressBar::update(std::string_view label, uint64_t done, uint64_t total, Unit unit) {
   if (!enabled_) return;
   const auto now = std::chrono::steady_clock::now();
   const bool phase_end = total > 0 && done >= total;
-  if (drawn_ && !phase_end && now - last_ < std::chrono::milliseconds(100)) return;
+  if (drawn_ && !phase_end && now - last_ < std::chrono::milliseconds(250)) return;
   last_ = now;
-  const bool bytes = phase == "read";
-  std::string line = "\rdadeum " + command_ + ": " + std::string(phase) + (phase.size() < 5 ? " " : "");
+  const bool bytes = unit == Unit::kBytes;
+  std::string line = "\rdadeum " + command_ + ": " + std::string(label) + (label.size() < 5 ? std::string(5 - label.size(), ' ') : "");
   if (total > 0) {
     constexpr int kWidth = 24;
     const uint64_t shown = done < total ? done : total;

@@ -15,9 +15,10 @@ class ProgressBar {
   ~ProgressBar() { clear(); }
 
   bool enabled() const { return enabled_; }
-  //! Phase "read" counts bytes, any other records; total 0: unknown. Redraws at most ten times a
-  //! second, and always at the end of a phase.
-  void update(std::string_view phase, uint64_t done, uint64_t total);
+  enum class Unit { kBytes, kRecords };
+  //! `label`: what is being done ("read", "write", a file's name); total 0: unknown. Redraws at
+  //! most four times a second (brief §11: a few), and always at the end of a phase.
+  void update(std::string_view label, uint64_t done, uint64_t total, Unit unit);
   //! Erases the line (before a message or the summary); the next update draws it again.
   void clear();
 
