@@ -164,6 +164,20 @@ int run_check(const CheckOptions& options) {
     return exit_code_for(committed);
   }
   const LeakageReport& result = report.value();
+  if (!options.quiet) {
+    for (const auto& [problem, count] : result.rejects) print_error(problem);
+  }
+  // A file none of whose records could be read was not checked at all: "no findings" against
+  // it would prove nothing, so the check fails instead of passing (typically a benchmark whose
+  // fields need --against-map).
+  for (const auto& [name, file_counts] : result.files) {
+    if (file_counts.kept > 0 || file_counts.rejected == 0) continue;
+    const bool against = name.starts_with("against:");
+    print_error("no record of " + name.substr(name.find(':') + 1) + " could be read (" +
+                std::to_string(file_counts.rejected) + " rejected" + (against ? "; --against-map names its fields" : "") +
+                "): nothing was checked against it");
+    return kExitUsage;
+  }
   if (!options.pairs.empty()) {
     auto file = AtomicFile::create(options.pairs);
     std::string lines;
@@ -185,9 +199,6 @@ int run_check(const CheckOptions& options) {
     for (size_t kind = 0; kind < 4; ++kind) {
       if (counts[pair][kind] > 0) per_pair[result.pair_names[pair]][std::string(leak_kind_name(LeakKind(kind)))] = counts[pair][kind];
     }
-  }
-  if (!options.quiet) {
-    for (const auto& [problem, count] : result.rejects) print_error(problem);
   }
   if (options.json) {
     std::string out = "{\"findings\":" + std::to_string(result.findings.size()) + ",\"by_pair\":{";

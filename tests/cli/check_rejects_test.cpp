@@ -1,5 +1,6 @@
-// dadeum check --rejects and --strict (docs/leakage.md, "Bad records"): bad lines of any file
-// land in the rejects file with their reason, or stop the check when it gates a CI.
+// dadeum check and bad records (docs/leakage.md): bad lines of any file land in the --rejects
+// file with their reason, stop the check under --strict, and a file with no readable record
+// fails the check.
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -76,6 +77,25 @@ TEST(CheckRejects, StrictPassesCleanFilesAndStillCountsLeaks) {
                                   dir.file("train.jsonl"));
   EXPECT_EQ(leaking.exit_code, 1) << leaking.err;
   EXPECT_NE(leaking.out.find("exact 1"), std::string::npos) << leaking.out;
+}
+
+// A file none of whose records can be read was not checked: the check fails (exit 2) rather
+// than pass with "0 findings" (here a CSV benchmark read without --against-map).
+TEST(CheckRejects, AFileWithNoReadableRecordFailsTheCheck) {
+  testing::TempDir dir;
+  testing::write_file(dir.file("train.jsonl"),
+                      "{\"instruction\":\"김치찌개 끓이는 법을 알려 주세요.\",\"output\":\"물을 먼저 끓입니다.\"}\n");
+  testing::write_file(dir.file("bench.csv"), "question,answer\n\"김치찌개 끓이는 법을 알려 주세요.\",\"물을 먼저 끓입니다.\"\n");
+  auto unmapped = testing::run_cli("check --train " + dir.file("train.jsonl") + " --against " + dir.file("bench.csv"));
+  EXPECT_EQ(unmapped.exit_code, 2);
+  EXPECT_NE(unmapped.err.find("no record of " + dir.file("bench.csv") + " could be read (1 rejected; --against-map"),
+            std::string::npos)
+      << unmapped.err;
+  EXPECT_TRUE(unmapped.out.empty()) << unmapped.out;
+  auto mapped = testing::run_cli("check -q --train " + dir.file("train.jsonl") + " --against " + dir.file("bench.csv") +
+                                 " --against-map instruction=question,output=answer");
+  EXPECT_EQ(mapped.exit_code, 1) << mapped.err;  // now read, and the record leaked
+  EXPECT_NE(mapped.out.find("exact 1"), std::string::npos) << mapped.out;
 }
 
 }  // namespace
