@@ -202,10 +202,17 @@ Status ReferenceSet::load(const std::vector<std::string>& paths, const ReadOptio
     batch.stage_keys = made;
   };
   // Serial, in input order: the indexes.
-  return run_stream(*reader.value(), pipeline, stage, [&](Batch& batch) {
+  std::vector<Counts> per_file(paths.size());
+  std::vector<std::string> first_problem(paths.size());
+  Status status = run_stream(*reader.value(), pipeline, stage, [&](Batch& batch) {
     auto made = std::static_pointer_cast<std::vector<ReferenceKeys>>(batch.stage_keys);
     for (size_t idx = 0; idx < batch.records.size(); ++idx) {
       const Example& record = batch.records[idx];
+      Counts& file = per_file[batch.source];
+      ++(record.kept() ? file.kept : file.rejected);
+      if (!record.kept() && first_problem[batch.source].empty()) {
+        first_problem[batch.source] = describe_problem(record, displays_[batch.source]);
+      }
       if (!record.kept()) continue;
       const ReferenceKeys& keys = (*made)[idx];
       const uint32_t index = static_cast<uint32_t>(names_.size());
@@ -218,6 +225,14 @@ Status ReferenceSet::load(const std::vector<std::string>& paths, const ReadOptio
     }
     return Status::ok();
   }, counts);
+  DADEUM_RETURN_IF_ERROR(status);
+  for (size_t file = 0; file < paths.size(); ++file) {
+    if (per_file[file].kept > 0 || per_file[file].rejected == 0) continue;
+    return invalid_argument("no record of --against file " + displays_[file] + " could be read (" +
+                            std::to_string(per_file[file].rejected) + " rejected; --against-map names its fields), e.g. " +
+                            first_problem[file]);
+  }
+  return Status::ok();
 }
 
 ReferenceSet::Match ReferenceSet::match(const Example& example) const {

@@ -47,7 +47,9 @@ class RecordNames {
 class ReferenceSet {
  public:
   explicit ReferenceSet(const DedupOptions& options);
-  //! Reads every record of `paths` (any supported format).
+  //! Reads every record of `paths` (any supported format). A file none of whose records can be
+  //! read (all rejected: its fields need --against-map) is an error, named with its first
+  //! problem: removing nothing against it would pass silently.
   Status load(const std::vector<std::string>& paths, const ReadOptions& read, const PipelineOptions& pipeline);
 
   struct Match {

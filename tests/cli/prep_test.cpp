@@ -313,6 +313,29 @@ TEST(Prep, ProgressBarOnlyOnATerminal) {
   EXPECT_NE(piped.err.find("dadeum: read "), std::string::npos) << piped.err;
 }
 
+// An --against file none of whose records can be read (a CSV benchmark without --against-map)
+// is an error: decontamination against it removed nothing and passed silently.
+TEST(Prep, AgainstFileWithNoReadableRecordIsAnError) {
+  TempDir dir;
+  testing::write_file(dir.file("data.jsonl"),
+                      "{\"instruction\":\"김치찌개 끓이는 법을 알려 주세요.\",\"output\":\"물을 먼저 끓입니다.\"}\n"
+                      "{\"instruction\":\"봄꽃을 알려 주세요.\",\"output\":\"개나리가 있어요.\"}\n");
+  testing::write_file(dir.file("bench.csv"), "question,answer\n\"김치찌개 끓이는 법을 알려 주세요.\",\"물을 먼저 끓입니다.\"\n");
+  for (const std::string command : {"prep -q --val-size 0 -o " + dir.file("out"), "dedup -q -o " + dir.file("kept.jsonl")}) {
+    auto unmapped = run_cli(command + " " + dir.file("data.jsonl") + " --against " + dir.file("bench.csv"));
+    EXPECT_EQ(unmapped.exit_code, 2) << command;
+    EXPECT_NE(unmapped.err.find("no record of --against file " + dir.file("bench.csv") + " could be read (1 rejected"),
+              std::string::npos)
+        << unmapped.err;
+    EXPECT_NE(unmapped.err.find("bench.csv:2: no known schema"), std::string::npos) << unmapped.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(dir.file("out")));
+  auto mapped = run_cli("prep -q --val-size 0 -o " + dir.file("out") + " " + dir.file("data.jsonl") + " --against " +
+                        dir.file("bench.csv") + " --against-map instruction=question,output=answer");
+  ASSERT_EQ(mapped.exit_code, 0) << mapped.err;
+  EXPECT_EQ(split_lines(read_file(dir.file("out/train.jsonl"))).size(), 1u);  // the leaked record is gone
+}
+
 TEST(Prep, RefusesNonEmptyOutputAndStrictLeavesNoFiles) {
   TempDir dir;
   std::filesystem::create_directories(dir.file("busy"));
