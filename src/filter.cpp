@@ -115,24 +115,7 @@ void filter_record(Example& example, const FilterOptions& options) {
       }
     }
   }
-  // The rest looks at the whole prompt and answer: copies, made only when a filter needs them
-  // (the defaults need none).
-  const bool whole_texts = options.min_answer_chars || options.max_answer_chars || options.max_example_chars ||
-                           options.min_hangul_ratio > 0 || !options.blocklist.empty() || options.drop_boilerplate ||
-                           (options.tokenizer != nullptr && (options.min_answer_tokens || options.max_answer_tokens ||
-                                                             options.max_example_tokens));
-  if (!whole_texts) return;
-  const std::string prompt = joined(example, in_user_prompt), answer = joined(example, in_answer);
-  bool length_limits = options.min_answer_chars || options.max_answer_chars || options.max_example_chars;
-  uint64_t answer_chars = length_limits ? count_chars(answer) : 0;  // decoding costs: only when asked
-  if (options.min_answer_chars && answer_chars < options.min_answer_chars)
-    return drop("answer_too_short", "answer has " + std::to_string(answer_chars) + " characters");
-  if (options.max_answer_chars && answer_chars > options.max_answer_chars)
-    return drop("answer_too_long", "answer has " + std::to_string(answer_chars) + " characters");
-  if (options.max_example_chars) {
-    uint64_t total = count_chars(prompt) + answer_chars;
-    if (total > options.max_example_chars) return drop("example_too_long", "example has " + std::to_string(total) + " characters");
-  }
+  // Token limits count text by text, as stats --spm does: no joined copies.
   if (options.tokenizer != nullptr &&
       (options.min_answer_tokens || options.max_answer_tokens || options.max_example_tokens)) {
     uint64_t answer_tokens = 0, example_tokens = 0;
@@ -147,6 +130,22 @@ void filter_record(Example& example, const FilterOptions& options) {
       return drop("answer_too_many_tokens", "answer has " + std::to_string(answer_tokens) + " tokens");
     if (options.max_example_tokens && example_tokens > options.max_example_tokens)
       return drop("example_too_many_tokens", "example has " + std::to_string(example_tokens) + " tokens");
+  }
+  // The rest looks at the whole prompt and answer: copies, made only when a filter needs them
+  // (the defaults need none).
+  const bool whole_texts = options.min_answer_chars || options.max_answer_chars || options.max_example_chars ||
+                           options.min_hangul_ratio > 0 || !options.blocklist.empty() || options.drop_boilerplate;
+  if (!whole_texts) return;
+  const std::string prompt = joined(example, in_user_prompt), answer = joined(example, in_answer);
+  bool length_limits = options.min_answer_chars || options.max_answer_chars || options.max_example_chars;
+  uint64_t answer_chars = length_limits ? count_chars(answer) : 0;  // decoding costs: only when asked
+  if (options.min_answer_chars && answer_chars < options.min_answer_chars)
+    return drop("answer_too_short", "answer has " + std::to_string(answer_chars) + " characters");
+  if (options.max_answer_chars && answer_chars > options.max_answer_chars)
+    return drop("answer_too_long", "answer has " + std::to_string(answer_chars) + " characters");
+  if (options.max_example_chars) {
+    uint64_t total = count_chars(prompt) + answer_chars;
+    if (total > options.max_example_chars) return drop("example_too_long", "example has " + std::to_string(total) + " characters");
   }
   if (options.min_hangul_ratio > 0) {
     double ratio = hangul_ratio(answer);

@@ -24,7 +24,6 @@ struct StageCounts {
   PiiCounts pii;
 };
 
-// The value of a top-level field as its JSON text ("" when absent), for strata and groups.
 // A record's --stratify-by or --group-by key: 0 when the member is missing (or null, with
 // `null_is_none`), otherwise a hash of its value that never is 0. A string counts by its decoded
 // text (so "한" and "\uD55C" are one value), any other value by its JSON text; "1" and 1 differ.
@@ -209,9 +208,10 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
   std::vector<uint64_t> stratum, group_value;
   std::string key_scratch;
   // Progress of pass 1 in input bytes: its total is known when every input is an uncompressed
-  // regular file (the records' offsets are then offsets in the files).
+  // regular file (the records' offsets are then offsets in the files). Only asked for when shown:
+  // it opens every input once more.
   uint64_t read_total = 0;
-  for (size_t idx = 0; idx < inputs.size(); ++idx) {
+  for (size_t idx = 0; options.on_progress && idx < inputs.size(); ++idx) {
     std::error_code error;
     const bool regular = inputs[idx] != "-" && fs::is_regular_file(inputs[idx], error);
     Result<std::string> compression = regular ? detail::file_compression(inputs[idx]) : Result<std::string>("");

@@ -30,7 +30,7 @@ struct CheckOptions {
   size_t threads = 0;
 };
 
-// --rejects and --strict, as for the other commands: the check shows this every batch it reads.
+// --rejects and --strict, as for the other commands: the check passes every batch it reads here.
 class CheckRejects {
  public:
   explicit CheckRejects(const CheckOptions& options) : options_(options) {}
