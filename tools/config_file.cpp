@@ -160,11 +160,9 @@ std::string expand_config_file(CLI::App& app, std::vector<std::string>& args) {
     const bool list = option->get_expected_max() > 1;
     if (setting.list && !list) return where + "'" + setting.name + "' takes one value, not a list";
     if (!list && on_command_line(*option, args, at + 1)) continue;  // the command line wins
-    if (option->get_type_size_max() == 0) {  // a flag
+    if (option->get_type_size_max() == 0) {  // a flag: "--force=false" is CLI11's spelling too
       const std::string& value = setting.values.empty() ? "" : setting.values[0];
       if (value != "true" && value != "false") return where + "'" + setting.name + "' is true or false";
-      if (value == "true") inserted.push_back("--" + setting.name);
-      continue;
     }
     // "--name=value", one value each: a bare "--name" of a list would take the command line's
     // next arguments too.

@@ -200,7 +200,7 @@ TEST(Prep, ConfigFileIsTheCommandLineInAFile) {
                       "val-size = 40          # exact\n"
                       "stratify-by = \"category\"\n"
                       "seed = 7\n"
-                      "no-near = true\n"
+                      "near = false             # as --no-near\n"
                       "[split]\n"
                       "seed = 99\n");
   auto recipe = run_cli("prep -q --config " + dir.file("recipe.toml"));
@@ -214,6 +214,7 @@ TEST(Prep, ConfigFileIsTheCommandLineInAFile) {
   }
   const std::string manifest = read_file(dir.file("from-recipe/manifest.json"));
   EXPECT_NE(manifest.find("\"seed\": 7,"), std::string::npos);
+  EXPECT_NE(manifest.find("\"near\": false"), std::string::npos);  // a flag set false in the file
   EXPECT_NE(manifest.find("\"config\": \"" + dir.file("recipe.toml") + "\""), std::string::npos);
 
   auto overridden = run_cli("prep -q --config " + dir.file("recipe.toml") + " --seed 8 -o " + dir.file("seed-8"));
