@@ -5,6 +5,7 @@
 #include <string_view>
 
 #include "dadeum/example.hpp"
+#include "detail/normalize_utf8.hpp"
 
 namespace dadeum {
 namespace {
@@ -22,23 +23,6 @@ std::string decode_json_string(std::string_view token) {
       value = value * 16 + static_cast<uint32_t>(ch <= '9' ? ch - '0' : (ch | 0x20) - 'a' + 10);
     }
     return value;
-  };
-  auto append_utf8 = [&](uint32_t cp) {
-    if (cp < 0x80) {
-      out += static_cast<char>(cp);
-    } else if (cp < 0x800) {
-      out += static_cast<char>(0xC0 | (cp >> 6));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else if (cp < 0x10000) {
-      out += static_cast<char>(0xE0 | (cp >> 12));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    } else {
-      out += static_cast<char>(0xF0 | (cp >> 18));
-      out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-      out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-      out += static_cast<char>(0x80 | (cp & 0x3F));
-    }
   };
   for (size_t pos = 0; pos < token.size(); ++pos) {
     if (token[pos] != '\\' || pos + 1 >= token.size()) {
@@ -63,7 +47,7 @@ std::string decode_json_string(std::string_view token) {
             pos += 6;
           }
         }
-        append_utf8(cp);
+        detail::append_utf8(out, cp);
         break;
       }
       default: out += escape; break;  // \" \\ \/

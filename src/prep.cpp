@@ -28,18 +28,33 @@ struct StageCounts {
 // `null_is_none`), otherwise a hash of its value that never is 0. A string counts by its decoded
 // text (so "한" and "\uD55C" are one value), any other value by its JSON text; "1" and 1 differ.
 // A string without escapes hashes exactly its JSON token, as before there was decoding, so hash
-// mode keeps its assignments. `key` is scratch.
-uint64_t value_key(const Example& record, std::string_view name, bool null_is_none, std::string& key) {
+// mode keeps its assignments. `decoded` and `quoted` are scratch, reused record to record.
+uint64_t value_key(const Example& record, std::string_view name, bool null_is_none, std::string& decoded,
+                   std::string& quoted) {
   bool is_string = false;
-  std::optional<std::string_view> value = member_value(record, name, key, &is_string);
+  std::optional<std::string_view> value = member_value(record, name, decoded, &is_string);
   if (!value || (!is_string && null_is_none && *value == "null")) return 0;
   if (!is_string) return hash128(*value).low | 1;
-  std::string quoted;
-  quoted.reserve(value->size() + 2);
-  quoted += '"';
+  quoted.assign(1, '"');
   quoted += *value;
   quoted += '"';
   return hash128(quoted).low | 1;
+}
+
+// The bytes pass 1 will read, when every input is an uncompressed regular file (records'
+// offsets are then offsets in the files); 0 when that is not known beforehand.
+uint64_t known_input_bytes(const std::vector<std::string>& inputs) {
+  uint64_t total = 0;
+  for (const std::string& path : inputs) {
+    std::error_code error;
+    if (path == "-" || !fs::is_regular_file(path, error)) return 0;
+    Result<std::string> compression = detail::file_compression(path);
+    if (!compression.is_ok() || compression.value() != "none") return 0;
+    const uint64_t size = fs::file_size(path, error);
+    if (error) return 0;
+    total += size;
+  }
+  return total;
 }
 
 std::string utc_now() {
@@ -206,23 +221,9 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
 
   PrepReport report;
   std::vector<uint64_t> stratum, group_value;
-  std::string key_scratch;
-  // Progress of pass 1 in input bytes: its total is known when every input is an uncompressed
-  // regular file (the records' offsets are then offsets in the files). Only asked for when shown:
-  // it opens every input once more.
-  uint64_t read_total = 0;
-  for (size_t idx = 0; options.on_progress && idx < inputs.size(); ++idx) {
-    std::error_code error;
-    const bool regular = inputs[idx] != "-" && fs::is_regular_file(inputs[idx], error);
-    Result<std::string> compression = regular ? detail::file_compression(inputs[idx]) : Result<std::string>("");
-    const bool plain = regular && compression.is_ok() && compression.value() == "none";
-    const uint64_t size = plain ? fs::file_size(inputs[idx], error) : 0;
-    if (!plain || error) {
-      read_total = 0;
-      break;
-    }
-    read_total += size;
-  }
+  std::string decoded_scratch, quoted_scratch;
+  // Progress of pass 1 in input bytes. Only asked for when shown: it opens every input once more.
+  const uint64_t read_total = options.on_progress ? known_input_bytes(inputs) : 0;
   uint64_t read_before = 0, read_in_source = 0;  // bytes of the inputs done, of the current one
   uint32_t read_source = 0;
   auto report_read = [&](const Batch& batch) {
@@ -253,8 +254,12 @@ Result<PrepReport> run_prep_in(const std::vector<std::string>& inputs, const Pre
         if (on_reject) on_reject(record, path == "-" ? "<stdin>" : path);
       }
       // A null --group-by value is no group (not one group of every record without a value).
-      stratum.push_back(options.stratify_by.empty() ? 0 : value_key(record, options.stratify_by, false, key_scratch));
-      group_value.push_back(options.group_by.empty() ? 0 : value_key(record, options.group_by, true, key_scratch));
+      stratum.push_back(options.stratify_by.empty()
+                            ? 0
+                            : value_key(record, options.stratify_by, false, decoded_scratch, quoted_scratch));
+      group_value.push_back(options.group_by.empty()
+                                ? 0
+                                : value_key(record, options.group_by, true, decoded_scratch, quoted_scratch));
     }
     return Status::ok();
   };
